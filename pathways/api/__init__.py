@@ -1,0 +1,21 @@
+"""The JSON API under /api/v1, one module per resource, plus /healthz."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from pathways.api.problems import ApiProblem, problem_response
+
+
+def register_api(app: Flask) -> None:
+    from pathways.api import meta
+    from pathways.api.blueprint import api_bp
+    from pathways.extensions import csrf
+
+    # Import resource modules so their operations register on the blueprint.
+    for module in meta.RESOURCE_MODULES:
+        __import__(module)
+    csrf.exempt(api_bp)  # bearer-token API: no cookies, no CSRF
+    app.register_blueprint(api_bp)
+    app.register_blueprint(meta.ops_bp)
+    app.register_error_handler(ApiProblem, problem_response)

@@ -1,0 +1,69 @@
+"""RFC 9457 problem details for every API error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, json
+from pydantic import ValidationError
+from werkzeug.http import HTTP_STATUS_CODES
+
+PROBLEM_MIME = "application/problem+json"
+PROBLEM_BASE = "https://pathways.example.org/problems/"
+
+
+class ApiProblem(Exception):
+    """Raise anywhere in an API handler (or a service's error, translated) to answer a problem."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        title: str | None = None,
+        errors: list[dict[str, str]] | None = None,
+        type_: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.errors = status, detail, errors
+        self.title = title or HTTP_STATUS_CODES.get(status, "Error")
+        self.type = type_ or PROBLEM_BASE + self.title.lower().replace(" ", "-")
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def problem_response(problem: ApiProblem) -> Response:
+    body: dict[str, Any] = {
+        "type": problem.type,
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+    }
+    if problem.errors is not None:
+        body["errors"] = problem.errors
+    body.update(problem.extra)
+    response = Response(json.dumps(body), status=problem.status, mimetype=PROBLEM_MIME)
+    response.headers.update(problem.headers)
+    return response
+
+
+def field_errors(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
+    """Pydantic errors as [{"field": "worksite.country", "message": "..."}], one per bad field."""
+    errors = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"] if p != "__root__")
+        message = str(err["msg"]).removeprefix("Value error, ")
+        errors.append({"field": (prefix + loc) or "body", "message": message})
+    return errors
+
+
+def validation_problem(errors: list[dict[str, str]], detail: str | None = None) -> ApiProblem:
+    fields = ", ".join(sorted({e["field"] for e in errors}))
+    return ApiProblem(
+        422,
+        detail or f"Invalid input: {fields}",
+        title="Validation failed",
+        errors=errors,
+    )

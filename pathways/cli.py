@@ -1,0 +1,200 @@
+"""The `pathways` console script."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.engine import Engine
+
+from pathways.settings import ConfigError, Settings, load_settings
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"pathways: {message}", err=True)
+    sys.exit(code)
+
+
+def _context(check_schema: bool = True) -> tuple[Settings, Engine]:
+    """Settings and engine, or one clear line and exit 2 when something is misconfigured."""
+    from pathways import db, migrate
+
+    try:
+        settings = load_settings()
+        engine = db.make_engine(settings.database_url)
+        try:
+            db.ping(engine)
+        except Exception as exc:  # noqa: BLE001
+            raise ConfigError(
+                f"PATHWAYS_DATABASE_URL: cannot connect to {settings.safe_database_url}: "
+                f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}"
+            ) from None
+        if check_schema and migrate.current_revision(engine) != migrate.head_revision():
+            raise ConfigError(
+                f"PATHWAYS_DATABASE_URL: the schema of {settings.safe_database_url} is not "
+                "current: run `pathways db upgrade`"
+            )
+    except ConfigError as exc:
+        _fail(str(exc))
+    return settings, engine
+
+
+def _session(engine: Engine) -> Any:
+    from sqlmodel import Session
+
+    return Session(engine, expire_on_commit=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Pathways: legal labor pathways for El Salvador, Guatemala and Honduras.
+
+    Settings come from PATHWAYS_* environment variables (see the README).
+    """
+
+
+@main.group()
+def db() -> None:
+    """Create or migrate the database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the latest version (idempotent; all-or-nothing)."""
+    from pathways import migrate
+
+    settings, engine = _context(check_schema=False)
+    try:
+        before, after = migrate.upgrade(engine)
+    except Exception as exc:  # noqa: BLE001
+        _fail(f"migration failed, the previous schema is intact: {exc}", code=1)
+        return
+    if before == after:
+        click.echo(f"database {settings.safe_database_url} is current ({after})")
+    else:
+        click.echo(f"database {settings.safe_database_url} migrated {before or 'empty'} → {after}")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Print the schema revision of the database and the latest known one."""
+    from pathways import migrate
+
+    _, engine = _context(check_schema=False)
+    click.echo(f"current: {migrate.current_revision(engine) or 'empty'}")
+    click.echo(f"latest:  {migrate.head_revision()}")
+
+
+@main.command("load-reference")
+@click.option(
+    "--from",
+    "official_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also load fuller official files (O*NET, ESCO, ISCO, SOC, NOC, crosswalks) found "
+    "anywhere under this directory, recognised by their columns.",
+)
+def load_reference(official_dir: Path | None) -> None:
+    """Load programs, rules, caps, occupations and crosswalks from data/ (idempotent)."""
+    from pathways.services import reference
+
+    settings, engine = _context()
+    with _session(engine) as session:
+        try:
+            report = reference.load_reference(
+                session, data_dir=settings.data_dir, official_dir=official_dir
+            )
+        except reference.ReferenceError as exc:
+            _fail(str(exc), code=1)
+            return
+    for line in report.lines():
+        click.echo(line)
+
+
+@main.command("seed-demo")
+@click.option("--applicants", default=300, show_default=True, type=click.IntRange(0, 100000))
+@click.option("--vacancies", default=200, show_default=True, type=click.IntRange(0, 100000))
+@click.option("--seed", default=2027, show_default=True, type=int)
+def seed_demo(applicants: int, vacancies: int, seed: int) -> None:
+    """Create realistic synthetic demo data and demo logins (re-running adds nothing new)."""
+    from pathways.services import demo
+
+    _, engine = _context()
+    with _session(engine) as session:
+        try:
+            result = demo.seed_demo(session, applicants=applicants, vacancies=vacancies, seed=seed)
+        except demo.DemoError as exc:
+            _fail(str(exc), code=1)
+            return
+    click.echo(
+        f"demo data: {result.applicants_created} applicants and {result.vacancies_created} "
+        f"vacancies created ({result.applicants_total} and {result.vacancies_total} in all)"
+    )
+    click.echo("demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+    for email, role, country in result.logins:
+        click.echo(f"  {role:<10} {country or '':<3} {email}")
+
+
+@main.command("create-user")
+@click.option("--email", required=True)
+@click.option(
+    "--role", required=True, type=click.Choice(["applicant", "ministry", "officer", "admin"])
+)
+@click.option("--country", help="Required for ministry: US/CA/MX (destination) or GT/SV/HN.")
+@click.option("--password", help="At least 10 characters; prompted for when omitted.")
+def create_user(email: str, role: str, country: str | None, password: str | None) -> None:
+    """Create a user with a role (a ministry is scoped to its --country)."""
+    from pathways.services import accounts
+    from pathways.services.audit import Actor
+
+    _, engine = _context()
+    if password is None and sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with _session(engine) as session:
+        try:
+            user = accounts.create_user(
+                session,
+                email=email,
+                role=role,
+                country=country,
+                password=password,
+                actor=Actor.system("cli"),
+            )
+        except accounts.AccountError as exc:
+            _fail(str(exc), code=1)
+            return
+    click.echo(f"created {user.role} {user.email} (id {user.id})")
+
+
+@main.command("issue-token")
+@click.option("--email", required=True)
+@click.option("--name", default="cli", help="What the token is for.")
+def issue_token(email: str, name: str) -> None:
+    """Print a new API token for a user as the last line of stdout (shown only once)."""
+    from pathways.services import accounts
+    from pathways.services.audit import Actor
+
+    _, engine = _context()
+    with _session(engine) as session:
+        user = accounts.find_user(session, email)
+        if user is None:
+            _fail(f"no user with e-mail {email}", code=1)
+            return
+        issued = accounts.issue_token(session, user, actor=Actor.system("cli"), name=name)
+    click.echo(f"token for {user.email} ({user.role}); store it now, it is not kept:")
+    click.echo(issued.token)
+
+
+@main.command("worker")
+@click.option("--once", is_flag=True, help="Process the queued jobs, then exit.")
+@click.option("--poll", default=2.0, show_default=True, help="Seconds between queue polls.")
+def worker(once: bool, poll: float) -> None:
+    """Run queued background jobs (imports, matching runs). Run as many as you like."""
+    from pathways.app import configure_logging
+    from pathways.jobs import run_worker
+
+    settings, engine = _context()
+    configure_logging(settings)
+    count = run_worker(engine, once=once, poll_seconds=poll)
+    click.echo(f"worker processed {count} job(s)")

@@ -1,0 +1,179 @@
+"""A database-backed job queue and the `pathways worker` loop.
+
+Any number of workers, on any hosts, may poll the same database: a job is claimed by exactly
+one of them. PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`. SQLite: `BEGIN IMMEDIATE` takes the
+write lock before reading, so two claimers never see the same queued row (SQLAlchemy would
+silently drop SKIP LOCKED there). Long work never runs inside a web request.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from pathways.db import is_sqlite, utcnow
+from pathways.models import Job
+
+log = logging.getLogger("pathways.worker")
+
+JobHandler = Callable[[Session, Job, Callable[[int, int], None]], dict[str, Any] | None]
+HANDLERS: dict[str, JobHandler] = {}
+STALE_AFTER = timedelta(minutes=10)  # a running job without heartbeat this long is re-queued
+MAX_ATTEMPTS = 3
+
+
+def handler(kind: str) -> Callable[[JobHandler], JobHandler]:
+    """Register the function that runs jobs of `kind`."""
+
+    def register(fn: JobHandler) -> JobHandler:
+        HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+def enqueue(session: Session, kind: str, payload: dict[str, Any]) -> Job:
+    job = Job(kind=kind, payload=payload)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def claim_next(engine: Engine, worker: str) -> int | None:
+    """Atomically move the oldest queued job to running for `worker`; return its id."""
+    now = utcnow()
+    if is_sqlite(engine):
+        with engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE") as conn:
+            with conn.begin():
+                row = conn.execute(
+                    select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1)
+                ).first()
+                if row is None:
+                    return None
+                conn.execute(
+                    update(Job)
+                    .where(Job.id == row[0])
+                    .values(
+                        status="running",
+                        claimed_by=worker,
+                        started_at=now,
+                        heartbeat_at=now,
+                        attempts=Job.attempts + 1,
+                    )
+                )
+                return int(row[0])
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(Job.id)
+            .where(Job.status == "queued")
+            .order_by(Job.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if row is None:
+            return None
+        conn.execute(
+            update(Job)
+            .where(Job.id == row[0])
+            .values(
+                status="running",
+                claimed_by=worker,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=Job.attempts + 1,
+            )
+        )
+        return int(row[0])
+
+
+def requeue_stale(engine: Engine) -> int:
+    """Give jobs of crashed workers another chance (or fail them after MAX_ATTEMPTS)."""
+    cutoff = utcnow() - STALE_AFTER
+    with Session(engine) as session:
+        stale = session.exec(
+            select(Job).where(Job.status == "running", Job.heartbeat_at < cutoff)  # type: ignore[operator]
+        ).all()
+        for job in stale:
+            if job.attempts >= MAX_ATTEMPTS:
+                job.status, job.error, job.finished_at = "failed", "worker lost", utcnow()
+            else:
+                job.status, job.claimed_by = "queued", None
+            session.add(job)
+        session.commit()
+        return len(stale)
+
+
+def run_job(engine: Engine, job_id: int) -> str:
+    """Run one claimed job in its own session; returns its final status."""
+    with Session(engine, expire_on_commit=False) as session:
+        job = session.get(Job, job_id)
+        assert job is not None
+        fn = HANDLERS.get(job.kind)
+        last_beat = [time.monotonic()]
+
+        def progress(done: int, total: int) -> None:
+            # Handlers report progress; the heartbeat rides on it (at most every 2 s).
+            if time.monotonic() - last_beat[0] > 2:
+                with Session(engine) as beat:
+                    beat.exec(update(Job).where(Job.id == job_id).values(heartbeat_at=utcnow()))  # type: ignore[call-overload]
+                    beat.commit()
+                last_beat[0] = time.monotonic()
+
+        try:
+            if fn is None:
+                raise LookupError(f"no handler for job kind {job.kind!r}")
+            fn(session, job, progress)
+            job.status, job.error = "done", None
+        except Exception as exc:  # noqa: BLE001 - a job's failure must not stop the worker
+            session.rollback()
+            job = session.get(Job, job_id)
+            assert job is not None
+            job.status = "failed"
+            job.error = f"{type(exc).__name__}: {exc}"[:2000]
+            log.error("job %s (%s) failed: %s", job_id, job.kind, traceback.format_exc(limit=5))
+        job.finished_at = utcnow()
+        session.add(job)
+        session.commit()
+        log.info("job %s (%s) %s", job_id, job.kind, job.status)
+        return job.status
+
+
+def run_worker(engine: Engine, *, once: bool = False, poll_seconds: float = 2.0) -> int:
+    """Process jobs until stopped (SIGINT/SIGTERM), or until the queue is empty with once=True."""
+    import pathways.services.job_handlers  # noqa: F401  (registers the handlers)
+
+    stopping = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stopping.set())
+    name = worker_name()
+    processed = 0
+    log.info("worker %s started", name)
+    requeue_stale(engine)
+    while not stopping.is_set():
+        job_id = claim_next(engine, name)
+        if job_id is None:
+            if once:
+                break
+            stopping.wait(poll_seconds)
+            continue
+        run_job(engine, job_id)
+        processed += 1
+    log.info("worker %s stopped after %d job(s)", name, processed)
+    return processed

@@ -1,0 +1,39 @@
+"""SQLModel tables, one module per aggregate."""
+
+from pathways.models.accounts import ApiToken, Organization, User
+from pathways.models.applicants import Applicant, Consent
+from pathways.models.audit import AuditEvent
+from pathways.models.jobs import Job
+from pathways.models.matching import Match, MatchingRun
+from pathways.models.placements import Placement, PlacementEvent
+from pathways.models.reference import (
+    Occupation,
+    OccupationAlias,
+    OccupationCode,
+    Program,
+    ProgramRule,
+    ReferenceVersion,
+)
+from pathways.models.vacancies import ImportBatch, Vacancy
+
+__all__ = [
+    "ApiToken",
+    "Applicant",
+    "AuditEvent",
+    "Consent",
+    "ImportBatch",
+    "Job",
+    "Match",
+    "MatchingRun",
+    "Occupation",
+    "OccupationAlias",
+    "OccupationCode",
+    "Organization",
+    "Placement",
+    "PlacementEvent",
+    "Program",
+    "ProgramRule",
+    "ReferenceVersion",
+    "User",
+    "Vacancy",
+]

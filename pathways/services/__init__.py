@@ -1,0 +1,1 @@
+"""Business logic as plain functions: verb_noun(*, session, ...). No request, g or flash here."""

@@ -1,0 +1,46 @@
+"""Recording writes: who did what, when. Callers pass identifiers and counts, never personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from pathways.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs an action: a user, or a system process (CLI, worker, seed)."""
+
+    user_id: int | None
+    label: str
+    role: str | None = None
+    country: str | None = None
+    request_id: str | None = None
+
+    @classmethod
+    def system(cls, label: str) -> Actor:
+        return cls(user_id=None, label=label, role="admin")
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object = None,
+    **detail: Any,
+) -> AuditEvent:
+    event = AuditEvent(
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        detail=detail,
+        request_id=actor.request_id,
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,13 @@
+"""HTML pages by audience."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_web(app: Flask) -> None:
+    from pathways.web import account, home
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(account.bp)
+    app.jinja_env.globals.update(nav_items=home.nav_items)
