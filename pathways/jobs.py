@@ -159,9 +159,18 @@ def run_worker(engine: Engine, *, once: bool = False, poll_seconds: float = 2.0)
     import pathways.services.job_handlers  # noqa: F401  (registers the handlers)
 
     stopping = threading.Event()
+    previous = {}
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stopping.set())
+            previous[sig] = signal.signal(sig, lambda *_: stopping.set())
+    try:
+        return _work(engine, stopping, once=once, poll_seconds=poll_seconds)
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _work(engine: Engine, stopping: threading.Event, *, once: bool, poll_seconds: float) -> int:
     name = worker_name()
     processed = 0
     log.info("worker %s started", name)

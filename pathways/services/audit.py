@@ -44,3 +44,22 @@ def record(
     )
     session.add(event)
     return event
+
+
+def list_events(
+    session: Session, *, action: str | None, entity: str | None, page: int, per_page: int
+) -> tuple[list[AuditEvent], int]:
+    from sqlmodel import func, select
+
+    stmt = select(AuditEvent)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if entity:
+        stmt = stmt.where(AuditEvent.entity == entity)
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(
+        stmt.order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), int(total)

@@ -1,0 +1,55 @@
+# Two commands: `make run` (service with demo data on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+export PATHWAYS_ENV ?= development
+
+.PHONY: run test install install-test translations db reference demo benchmarks lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed translations
+install-test: $(VENV)/.installed-test translations
+
+# Catalogs are compiled at build time; without the .mo files Flask-Babel silently shows English.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d pathways/translations 2>&1 | tail -n 3
+
+db: install
+	$(BIN)/pathways db upgrade
+
+reference: db
+	$(BIN)/pathways load-reference
+
+demo: reference
+	$(BIN)/pathways seed-demo
+
+run: demo
+	@echo "Pathways on http://$(HOST):$(PORT)  (Ctrl-C stops the web server and the worker)"
+	@$(BIN)/pathways worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+test: install-test
+	$(BIN)/ruff check pathways matching tests
+	$(BIN)/mypy matching
+	$(BIN)/pytest
+
+benchmarks: install-test
+	$(BIN)/python tests/benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""Request and response models of the API (pydantic); tables never face the outside directly."""

@@ -1,0 +1,124 @@
+"""Login, tokens and roles: 401 when we don't know you, 403 when you may not."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from pathways.models import ApiToken, AuditEvent
+from tests.conftest import PASSWORD, csrf_token
+
+
+def test_missing_and_bad_tokens_are_401(client) -> None:
+    for headers in ({}, {"Authorization": "Bearer pw_nope"}, {"Authorization": "Basic abc"}):
+        response = client.get("/api/v1/me", headers=headers)
+        assert response.status_code == 401
+        assert response.content_type == "application/problem+json"
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+        body = response.get_json(force=True)
+        assert body["status"] == 401 and body["title"] and body["detail"] and body["type"]
+
+
+def test_token_identifies_and_records_last_use(client, auth_header, session) -> None:
+    headers = auth_header("ministry", "US")
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 200
+    assert response.get_json()["role"] == "ministry"
+    assert response.get_json()["country"] == "US"
+    session.rollback()
+    token = session.exec(select(ApiToken)).one()
+    assert token.last_used_at is not None
+    assert token.token_hash not in headers["Authorization"]  # only a digest is stored
+
+
+def test_wrong_role_is_403(client, auth_header) -> None:
+    response = client.get("/api/v1/audit-events", headers=auth_header("applicant"))
+    assert response.status_code == 403
+    assert response.content_type == "application/problem+json"
+    assert client.get("/api/v1/audit-events", headers=auth_header("officer")).status_code == 200
+
+
+def test_revoked_token_is_401(client, session, make_user) -> None:
+    from pathways.services import accounts
+    from pathways.services.audit import Actor
+
+    user = make_user("officer")
+    issued = accounts.issue_token(session, user, actor=Actor.system("test"))
+    headers = {"Authorization": f"Bearer {issued.token}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert accounts.revoke_token(session, user, issued.record.id, actor=Actor.system("test"))
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_login_requires_csrf(client, make_user) -> None:
+    user = make_user("officer")
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "csrf" in response.get_data(as_text=True).lower() or "form" in response.get_data(
+        as_text=True
+    ).lower()
+
+
+def test_wrong_password_is_refused(client, make_user) -> None:
+    user = make_user("officer")
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"email": user.email, "password": "nope-nope-nope",
+                                           "csrf_token": token})
+    assert response.status_code == 400
+    assert client.get("/account/tokens").status_code == 302  # still signed out
+
+
+def test_passwords_are_hashed_with_a_kdf(make_user) -> None:
+    user = make_user("admin")
+    assert user.password_hash.startswith("scrypt:")
+    assert PASSWORD not in user.password_hash
+
+
+def test_pages_redirect_anonymous_and_refuse_wrong_role(client, login_as) -> None:
+    response = client.get("/account/tokens")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    login_as("applicant")
+    assert client.get("/account/tokens").status_code == 403
+
+
+def test_token_page_creates_lists_and_revokes(client, login_as, session) -> None:
+    login_as("officer")
+    token = csrf_token(client, "/account/tokens")
+    page = client.post("/account/tokens", data={"name": "ministry sync", "csrf_token": token})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "ministry sync" in text and "pw_" in text
+    row = session.exec(select(ApiToken)).one()
+    token = csrf_token(client, "/account/tokens")
+    done = client.post(f"/account/tokens/{row.id}/revoke", data={"csrf_token": token})
+    assert done.status_code == 302
+    session.rollback()  # end the test's read snapshot before looking again
+    session.refresh(row)
+    assert row.revoked_at is not None
+    actions = {e.action for e in session.exec(select(AuditEvent))}
+    assert {"token.issue", "token.revoke"} <= actions
+
+
+def test_sign_out_needs_post_and_csrf(client, login_as) -> None:
+    login_as("officer")
+    assert client.get("/logout").status_code == 405
+    token = csrf_token(client, "/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/account/tokens").status_code == 302
+
+
+def test_ministry_scoped_to_its_country() -> None:
+    from flask import Flask
+    from werkzeug.exceptions import Forbidden
+
+    from pathways.auth import ensure_country
+    from pathways.models import User
+
+    ministry = User(email="m@x.org", role="ministry", country="US")
+    with Flask(__name__).app_context():
+        ensure_country(ministry, "US")
+        try:
+            ensure_country(ministry, "CA")
+        except Forbidden:
+            pass
+        else:
+            raise AssertionError("a US ministry acted for Canada")
+        ensure_country(User(email="o@x.org", role="officer"), "CA")
