@@ -1,0 +1,40 @@
+"""Vacancy importers: one module per external format, shared types and the registry in ``base``.
+
+``parse_file(format, data)`` parses a whole file; ``iter_parse`` returns a
+:class:`ParseStream` whose header is already checked and whose rows parse lazily.
+"""
+
+from .base import (
+    FORMAT_NAMES,
+    FORMATS,
+    PROGRAM_CODES,
+    FieldError,
+    ImportFormatError,
+    ParsedFile,
+    ParsedRow,
+    ParsedVacancy,
+    ParseStream,
+    decode_bytes,
+    iter_parse,
+    normalize_header,
+    parse_file,
+)
+from .template import TEMPLATE_COLUMNS, write_template
+
+__all__ = [
+    "FORMATS",
+    "FORMAT_NAMES",
+    "PROGRAM_CODES",
+    "TEMPLATE_COLUMNS",
+    "FieldError",
+    "ImportFormatError",
+    "ParseStream",
+    "ParsedFile",
+    "ParsedRow",
+    "ParsedVacancy",
+    "decode_bytes",
+    "iter_parse",
+    "normalize_header",
+    "parse_file",
+    "write_template",
+]

@@ -1,0 +1,213 @@
+"""The project's own vacancy template (format ``csv``); see ``data/templates/README.md``.
+
+One row per vacancy, one column per :class:`~pathways.imports.base.ParsedVacancy` field.
+Subdivisions may be written as ISO 3166-2 (``US-WA``), a bare code (``WA``) or a name
+(``Washington``, ``Québec``). A wage without a currency takes the worksite country's
+currency (warning). :func:`write_template` writes vacancies back in the same layout.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from matching.normalize import subdivision_to_iso
+
+from .base import (
+    PROGRAM_CODES,
+    FormatSpec,
+    ParsedFile,
+    ParsedVacancy,
+    ParseStream,
+    RowReader,
+    check_dates,
+    csv_stream,
+    new_vacancy,
+)
+
+FORMAT = "csv"
+
+TEMPLATE_COLUMNS: tuple[str, ...] = (
+    "external_ref",
+    "program",
+    "title",
+    "positions",
+    "worksite_country",
+    "worksite_subdivision",
+    "worksite_city",
+    "worksite_postal_code",
+    "employer_name",
+    "title_lang",
+    "occupation_code_system",
+    "occupation_code",
+    "wage_amount",
+    "wage_currency",
+    "wage_per",
+    "hours_per_week",
+    "start_date",
+    "end_date",
+    "housing_provided",
+    "transport_provided",
+    "experience_months",
+    "languages",
+    "skills_text",
+    "status",
+)
+REQUIRED_COLUMNS = ("external_ref", "program", "title", "positions", "worksite_country")
+CODE_SYSTEMS = ("SOC2018", "ONETSOC", "NOC2021", "NOC2011", "SINCO2019")
+_CURRENCY_BY_COUNTRY = {"US": "USD", "CA": "CAD", "MX": "MXN"}
+
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "external_ref": ("reference", "ref", "id", "vacancy_id"),
+    "program": ("program_code",),
+    "title": ("job_title",),
+    "positions": ("workers", "workers_needed", "openings"),
+    "worksite_country": ("country",),
+    "worksite_subdivision": ("subdivision", "state", "province", "region"),
+    "worksite_city": ("city",),
+    "worksite_postal_code": ("postal_code", "zip", "zip_code"),
+    "employer_name": ("employer",),
+    "title_lang": ("language_of_title",),
+    "occupation_code_system": ("native_code_system", "code_system"),
+    "occupation_code": ("native_code", "soc_code", "noc_code"),
+    "wage_amount": ("wage",),
+    "wage_currency": ("currency",),
+    "wage_per": ("per", "wage_period", "pay_period"),
+    "hours_per_week": ("hours",),
+    "start_date": ("begin_date",),
+    "end_date": (),
+    "housing_provided": ("housing",),
+    "transport_provided": ("transport",),
+    "experience_months": ("experience",),
+    "languages": ("language",),
+    "skills_text": ("skills", "requirements"),
+    "status": (),
+}
+SPEC = FormatSpec(
+    label="a Pathways vacancy template",
+    fields={name: (name, *names) for name, names in _SYNONYMS.items()},
+    required=tuple((c,) for c in REQUIRED_COLUMNS),
+)
+
+
+def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
+    ref = reader.text("external_ref")
+    if ref is None:
+        reader.error("external_ref", "external_ref is empty")
+    title = reader.text("title")
+    if title is None:
+        reader.error("title", "title is empty")
+    program = (reader.text("program") or "").upper() or None
+    if program is None:
+        reader.error("program", "program is empty")
+    elif program not in PROGRAM_CODES:
+        reader.error("program", f"{program!r} is not one of {', '.join(PROGRAM_CODES)}")
+    positions = reader.positions("positions")
+
+    country = (reader.text("worksite_country") or "").upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        reader.error("worksite", f"country {country or '(empty)'!r} is not an ISO alpha-2 code")
+    elif program in PROGRAM_CODES and program[:2] != country:
+        reader.error("worksite", f"{program} vacancies are in {program[:2]}, not {country}")
+    sub_text = reader.text("worksite_subdivision")
+    subdivision = subdivision_to_iso(country, sub_text) if sub_text and country else None
+    if sub_text and subdivision is None:
+        reader.error("worksite", f"{sub_text!r} is not a subdivision of {country}")
+
+    hours = reader.decimal("hours_per_week", "hours_per_week", zero_is_empty=True)
+    amount, per, hourly = reader.wage("wage_amount", "wage_per", hours)
+    currency = (reader.text("wage_currency") or "").upper() or None
+    if amount is not None and currency is None:
+        currency = _CURRENCY_BY_COUNTRY.get(country)
+        if currency is None:
+            reader.error("wage", "wage_currency is empty")
+        else:
+            reader.warn("wage", f"no currency given; {currency} assumed from the country")
+    elif currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+        reader.error("wage", f"{currency!r} is not an ISO 4217 currency code")
+
+    system = (reader.text("occupation_code_system") or "").upper() or None
+    if system is not None and system not in CODE_SYSTEMS:
+        reader.error("occupation", f"{system!r} is not one of {', '.join(CODE_SYSTEMS)}")
+    start = reader.date("start_date", "start_date")
+    end = reader.date("end_date", "end_date")
+    check_dates(reader, start, end)
+    status = (reader.text("status") or "open").lower()
+    if status not in ("open", "closed"):
+        reader.error("status", f"{status!r} is not open or closed")
+    languages = [
+        x.strip().lower() for x in re.split(r"[;,|]", reader.text("languages") or "") if x.strip()
+    ]
+    housing = reader.boolean("housing_provided", "housing_provided")
+    transport = reader.boolean("transport_provided", "transport_provided")
+    experience = reader.integer("experience_months", "experience_months")
+    if reader.errors or not (ref and title and program and positions):
+        return None
+    return new_vacancy(
+        external_ref=ref,
+        program=program,
+        title=title,
+        positions=positions,
+        worksite_country=country,
+        source=FORMAT,
+        raw=raw,
+        employer_name=reader.text("employer_name"),
+        title_lang=(reader.text("title_lang") or "").lower() or None,
+        native_code_system=system,
+        native_code=reader.text("occupation_code"),
+        worksite_subdivision=subdivision,
+        worksite_city=reader.text("worksite_city"),
+        worksite_postal_code=reader.text("worksite_postal_code"),
+        wage_amount=amount,
+        wage_currency=currency if amount is not None else None,
+        wage_per=per,
+        wage_hourly=hourly,
+        hours_per_week=hours,
+        start_date=start,
+        end_date=end,
+        housing_provided=housing,
+        transport_provided=transport,
+        experience_months=experience,
+        languages=languages,
+        skills_text=reader.text("skills_text"),
+        status=status,
+    )
+
+
+def stream(data: bytes, **_: object) -> ParseStream:
+    return csv_stream(data, SPEC, FORMAT, _row)
+
+
+def parse(data: bytes, **options: object) -> ParsedFile:
+    """Parse a CSV in the Pathways vacancy template."""
+    return stream(data, **options).collect()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def write_template(vacancies: Iterable[ParsedVacancy]) -> bytes:
+    """Vacancies as template CSV (UTF-8 with BOM so spreadsheets show accents)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(TEMPLATE_COLUMNS)
+    for v in vacancies:
+        values = {
+            **{name: getattr(v, name) for name in TEMPLATE_COLUMNS if hasattr(v, name)},
+            "occupation_code_system": v.native_code_system,
+            "occupation_code": v.native_code,
+        }
+        writer.writerow([_cell(values.get(name)) for name in TEMPLATE_COLUMNS])
+    return out.getvalue().encode("utf-8-sig")
