@@ -10,20 +10,52 @@ from pathways.schemas.accounts import AuditEventPublic, AuditPage, AuditQuery, M
 from pathways.services import audit
 
 
-@operation(api_bp, "/me", "GET", summary="The caller's identity, role and country", tag="accounts",
-           roles=(), responses={200: MePublic})
+@operation(
+    api_bp,
+    "/me",
+    "GET",
+    summary="The caller's identity, role and country",
+    tag="accounts",
+    roles=(),
+    responses={200: MePublic},
+)
 def me(principal: User) -> MePublic:
-    return MePublic(id=principal.id or 0, email=principal.email, role=principal.role,
-                    country=principal.country)
+    return MePublic(
+        id=principal.id or 0, email=principal.email, role=principal.role, country=principal.country
+    )
 
 
-@operation(api_bp, "/audit-events", "GET", summary="Every write: who, what, when (newest first)",
-           tag="accounts", roles=("admin", "officer"), query=AuditQuery,
-           responses={200: AuditPage})
+@operation(
+    api_bp,
+    "/audit-events",
+    "GET",
+    summary="Every write: who, what, when (newest first)",
+    tag="accounts",
+    roles=("admin", "officer"),
+    query=AuditQuery,
+    responses={200: AuditPage},
+)
 def list_audit_events(principal: User, query: AuditQuery) -> AuditPage:
-    rows, total = audit.list_events(db_session(), action=query.action, entity=query.entity,
-                                    page=query.page, per_page=query.per_page)
-    return AuditPage(items=[AuditEventPublic(
-        id=r.id or 0, at=r.at, actor=r.actor_label, action=r.action, entity=r.entity,
-        entity_id=r.entity_id, detail=r.detail, request_id=r.request_id) for r in rows],
-        total=total)
+    rows, total = audit.list_events(
+        db_session(),
+        action=query.action,
+        entity=query.entity,
+        page=query.page,
+        per_page=query.per_page,
+    )
+    return AuditPage(
+        items=[
+            AuditEventPublic(
+                id=r.id or 0,
+                at=r.at,
+                actor=r.actor_label,
+                action=r.action,
+                entity=r.entity,
+                entity_id=r.entity_id,
+                detail=r.detail,
+                request_id=r.request_id,
+            )
+            for r in rows
+        ],
+        total=total,
+    )

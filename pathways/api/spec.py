@@ -68,6 +68,7 @@ def operation(
     raw_body: dict[str, str] | None = None,
     description: str = "",
     extra_codes: tuple[int, ...] = (),
+    limit: str | Callable[[], str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `rule` on `bp` and document it. `roles=None` means public; `()` any signed-in user.
 
@@ -81,6 +82,8 @@ def operation(
         codes.setdefault(400, None)
     if body is not None or query is not None:
         codes.setdefault(422, None)
+    if limit is not None:
+        codes.setdefault(429, None)
     for code in extra_codes:
         codes.setdefault(code, None)
     prefix = bp.url_prefix or ""
@@ -125,7 +128,12 @@ def operation(
             result = view(**kwargs)
             return _respond(result)
 
-        bp.add_url_rule(rule, endpoint=view.__name__, view_func=handler, methods=[method])
+        view_func = handler
+        if limit is not None:
+            from pathways.extensions import limiter
+
+            view_func = limiter.limit(limit)(handler)
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=view_func, methods=[method])
         return handler
 
     return decorator

@@ -6,10 +6,8 @@ resolves with the same data; each process rebuilds it when the reference version
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, insert
 from sqlmodel import Session, select
@@ -17,6 +15,7 @@ from sqlmodel import Session, select
 from matching.occupations import Alias, OccupationRecord, OccupationResolver
 from pathways.models import Occupation, OccupationAlias, OccupationCode, ReferenceVersion
 from pathways.reference.occupations import _merge, load_project_occupations
+from pathways.services.cache import VersionedCache
 
 if TYPE_CHECKING:
     from pathways.services.reference import LoadReport
@@ -25,8 +24,9 @@ OFFICIAL_PREFIX = "official:"
 SYSTEMS = (("SOC2018", "soc2018"), ("NOC2021", "noc2021"), ("SINCO2019", "sinco2019"))
 
 
-def load_occupations(session: Session, data_dir: Path, official_dir: Path | None,
-                     report: LoadReport) -> None:
+def load_occupations(
+    session: Session, data_dir: Path, official_dir: Path | None, report: LoadReport
+) -> None:
     """Replace the project's occupations (and the official ones when `official_dir` is given)."""
     from pathways.services.reference import _digest, bump_version
 
@@ -35,9 +35,11 @@ def load_occupations(session: Session, data_dir: Path, official_dir: Path | None
     if official_dir is not None:
         from pathways.reference.official import (
             iter_kinds,
-            official_aliases as make_official_aliases,
             official_records,
             scan_official_files,
+        )
+        from pathways.reference.official import (
+            official_aliases as make_official_aliases,
         )
 
         files = scan_official_files(official_dir)
@@ -51,10 +53,15 @@ def load_occupations(session: Session, data_dir: Path, official_dir: Path | None
             Alias(a.text, a.isco08, a.lang, a.weight, OFFICIAL_PREFIX + a.source, a.soc2018)
             for a in make_official_aliases(files)
         ]
-    digest = _digest([[r.isco08, r.titles, r.soc2018, r.noc2021, r.sinco2019] for r in records]
-                     + [[a.text, a.isco08, a.lang, a.weight, a.source] for a in aliases]
-                     + ([[a.text, a.isco08, a.source] for a in official_aliases]
-                        if official_aliases is not None else []))
+    digest = _digest(
+        [[r.isco08, r.titles, r.soc2018, r.noc2021, r.sinco2019] for r in records]
+        + [[a.text, a.isco08, a.lang, a.weight, a.source] for a in aliases]
+        + (
+            [[a.text, a.isco08, a.source] for a in official_aliases]
+            if official_aliases is not None
+            else []
+        )
+    )
     current = session.get(ReferenceVersion, "occupations")
     if current is not None and current.digest == digest:
         report.occupations = len(records)
@@ -63,21 +70,45 @@ def load_occupations(session: Session, data_dir: Path, official_dir: Path | None
     session.exec(delete(Occupation))  # type: ignore[call-overload]
     session.exec(delete(OccupationCode))  # type: ignore[call-overload]
     project_only = ~OccupationAlias.source.startswith(OFFICIAL_PREFIX)  # type: ignore[union-attr]
-    session.exec(delete(OccupationAlias).where(  # type: ignore[call-overload]
-        project_only if official_aliases is None else True))
-    session.execute(insert(Occupation), [
-        {"isco08": r.isco08, "level": 4, "title_en": r.titles.get("en", ""),
-         "title_es": r.titles.get("es", r.titles.get("en", "")),
-         "title_fr": r.titles.get("fr", r.titles.get("en", ""))} for r in records])
-    code_rows = [{"isco08": r.isco08, "system": system, "code": code}
-                 for r in records for system, attr in SYSTEMS for code in getattr(r, attr)]
+    session.exec(
+        delete(OccupationAlias).where(  # type: ignore[call-overload]
+            project_only if official_aliases is None else True
+        )
+    )
+    session.execute(
+        insert(Occupation),
+        [
+            {
+                "isco08": r.isco08,
+                "level": 4,
+                "title_en": r.titles.get("en", ""),
+                "title_es": r.titles.get("es", r.titles.get("en", "")),
+                "title_fr": r.titles.get("fr", r.titles.get("en", "")),
+            }
+            for r in records
+        ],
+    )
+    code_rows = [
+        {"isco08": r.isco08, "system": system, "code": code}
+        for r in records
+        for system, attr in SYSTEMS
+        for code in getattr(r, attr)
+    ]
     if code_rows:
         session.execute(insert(OccupationCode), code_rows)
-    alias_rows = [{"isco08": a.isco08, "lang": a.lang, "text": a.text[:300], "weight": a.weight,
-                   "soc2018": a.soc2018, "source": a.source[:120]}
-                  for a in aliases + (official_aliases or [])]
+    alias_rows = [
+        {
+            "isco08": a.isco08,
+            "lang": a.lang,
+            "text": a.text[:300],
+            "weight": a.weight,
+            "soc2018": a.soc2018,
+            "source": a.source[:120],
+        }
+        for a in aliases + (official_aliases or [])
+    ]
     for start in range(0, len(alias_rows), 5000):
-        session.execute(insert(OccupationAlias), alias_rows[start:start + 5000])
+        session.execute(insert(OccupationAlias), alias_rows[start : start + 5000])
     bump_version(session, "occupations", digest)
     report.occupations, report.codes = len(records), len(code_rows)
     report.aliases = len(alias_rows)
@@ -90,41 +121,25 @@ def build_resolver_from_db(session: Session) -> OccupationResolver:
     records = []
     for occ in session.exec(select(Occupation).where(Occupation.level == 4)):
         by_system = codes.get(occ.isco08, {})
-        records.append(OccupationRecord(
-            occ.isco08, {"en": occ.title_en, "es": occ.title_es, "fr": occ.title_fr},
-            *(tuple(by_system.get(system, ())) for system, _ in SYSTEMS)))
-    aliases = [Alias(a.text, a.isco08, a.lang, a.weight, a.source, a.soc2018)
-               for a in session.exec(select(OccupationAlias))]
+        records.append(
+            OccupationRecord(
+                occ.isco08,
+                {"en": occ.title_en, "es": occ.title_es, "fr": occ.title_fr},
+                *(tuple(by_system.get(system, ())) for system, _ in SYSTEMS),
+            )
+        )
+    aliases = [
+        Alias(a.text, a.isco08, a.lang, a.weight, a.source, a.soc2018)
+        for a in session.exec(select(OccupationAlias))
+    ]
     return OccupationResolver(records, aliases)
 
 
-class _ResolverCache:
-    """One resolver per process, rebuilt when the 'occupations' reference version changes."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._resolver: OccupationResolver | None = None
-        self._version: tuple[Any, int] | None = None
-        self._checked = 0.0
-
-    def get(self, session: Session, *, max_age: float) -> OccupationResolver:
-        now = time.monotonic()
-        key = (session.get_bind().url, 0)
-        if self._resolver is not None and now - self._checked < max_age and self._version \
-                and self._version[0] == key[0]:
-            return self._resolver
-        row = session.get(ReferenceVersion, "occupations")
-        version = (key[0], row.version if row else 0)
-        with self._lock:
-            if self._resolver is None or self._version != version:
-                self._resolver = build_resolver_from_db(session)
-                self._version = version
-            self._checked = now
-            return self._resolver
-
-
-_cache = _ResolverCache()
+_resolvers: VersionedCache[OccupationResolver] = VersionedCache(
+    "occupations", build_resolver_from_db
+)
 
 
 def get_resolver(session: Session, *, max_age: float = 30.0) -> OccupationResolver:
-    return _cache.get(session, max_age=max_age)
+    """The process's resolver, rebuilt when the occupations reference version changes."""
+    return _resolvers.get(session, max_age=max_age)

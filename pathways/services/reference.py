@@ -88,9 +88,16 @@ def load_reference(
         from pathways.services import occupations
 
         occupations.load_occupations(session, data_dir, official_dir, report)
-        record(session, actor, "reference.load", "reference", None,
-               programs=report.programs, rules_added=report.rules_added,
-               aliases=report.aliases)
+        record(
+            session,
+            actor,
+            "reference.load",
+            "reference",
+            None,
+            programs=report.programs,
+            rules_added=report.rules_added,
+            aliases=report.aliases,
+        )
         session.commit()
     except Exception:
         session.rollback()
@@ -98,16 +105,21 @@ def load_reference(
     return report
 
 
-def _load_programs(session: Session, files: list[tuple[Path, dict[str, Any], str]],
-                   report: LoadReport) -> None:
+def _load_programs(
+    session: Session, files: list[tuple[Path, dict[str, Any], str]], report: LoadReport
+) -> None:
     for _path, data, _sha in files:
         code = data["code"]
         definition = {k: v for k, v in data.items() if k != "rules"}
-        program = session.get(Program, code) or Program(code=code, destination=data["destination"],
-                                                         name_en="", name_es="", name_fr="")
+        program = session.get(Program, code) or Program(
+            code=code, destination=data["destination"], name_en="", name_es="", name_fr=""
+        )
         program.destination = data["destination"]
         program.name_en, program.name_es, program.name_fr = (
-            data["name"]["en"], data["name"]["es"], data["name"]["fr"])
+            data["name"]["en"],
+            data["name"]["es"],
+            data["name"]["fr"],
+        )
         program.url = data.get("url")
         if program.definition != definition:
             program.definition = definition
@@ -139,20 +151,31 @@ def _load_programs(session: Session, files: list[tuple[Path, dict[str, Any], str
                 report.rules_removed += 1
         report.programs += 1
     session.flush()
-    bump_version(session, "programs", _digest([d for _p, d, _s in files] + [
-        r.definition for r in session.exec(select(ProgramRule).where(ProgramRule.origin != "data"))
-    ]))
+    bump_version(
+        session,
+        "programs",
+        _digest(
+            [d for _p, d, _s in files]
+            + [
+                r.definition
+                for r in session.exec(select(ProgramRule).where(ProgramRule.origin != "data"))
+            ]
+        ),
+    )
 
 
-def _rule_row(code: str, rule: dict[str, Any], *, origin: str = "data",
-              loaded_by_id: int | None = None) -> ProgramRule:
+def _rule_row(
+    code: str, rule: dict[str, Any], *, origin: str = "data", loaded_by_id: int | None = None
+) -> ProgramRule:
     from datetime import date
 
     return ProgramRule(
         program_code=code,
         rule_id=rule["id"],
         effective_from=date.fromisoformat(str(rule["effective_from"])),
-        effective_to=date.fromisoformat(str(rule["effective_to"])) if rule.get("effective_to") else None,
+        effective_to=date.fromisoformat(str(rule["effective_to"]))
+        if rule.get("effective_to")
+        else None,
         certainty=rule.get("certainty", "uncertain"),
         source=rule.get("source", ""),
         definition=rule,
