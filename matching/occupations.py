@@ -1,0 +1,748 @@
+"""Job title → ISCO-08 occupation resolver, and the ISCO-08 hierarchy similarity.
+
+A free-text job title ("cortador de café", "Farmworker - General Farm Labor (Seasonal)")
+is resolved to ISCO-08 unit groups, each carrying its SOC 2018 / NOC 2021 / SINCO 2019
+codes. Matching is tolerant of accents, case, punctuation, word order, plurals, gendered
+forms and spelling mistakes:
+
+1. *Normalisation* folds accents and case, strips job-order noise (``H-2A``, ``(Seasonal)``,
+   ``Worker II``, trailing codes), drops stop words and applies a tiny es/en/fr stemmer.
+2. *Blocking*: every distinct normalised alias is a row of a sparse TF-IDF matrix over word
+   tokens (plus joined adjacent pairs, so "farm worker" meets "farmworker") and character
+   3-grams (spelling). One sparse product gives the cosine of a batch of queries against
+   all aliases; the best ``shortlist`` rows per query are kept.
+3. *Rerank*: the shortlist is rescored with rapidfuzz (order-insensitive token sort ratio
+   and the ratio of the space-less strings), weighted by alias weight and language hint,
+   and aggregated per ISCO unit group.
+
+The module is pure: callers pass records and aliases in; nothing is read from disk.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from rapidfuzz import fuzz
+
+__all__ = [
+    "Alias",
+    "Candidate",
+    "OccupationRecord",
+    "OccupationResolver",
+    "isco_similarity",
+    "normalise_title",
+    "resolve",
+]
+
+# --------------------------------------------------------------------------- data types
+
+
+@dataclass(frozen=True)
+class OccupationRecord:
+    """One ISCO-08 unit group with its official titles and national codes.
+
+    Parameters
+    ----------
+    isco08 : str
+        Four-digit ISCO-08 unit group, e.g. ``"9211"``.
+    titles : Mapping[str, str]
+        Official titles by ISO 639 language code (``en``, ``es``, ``fr``).
+    soc2018, noc2021, sinco2019 : tuple of str
+        Corresponding national codes (US SOC 2018, Canada NOC 2021, Mexico SINCO 2019).
+
+    Examples
+    --------
+    >>> r = OccupationRecord("9211", {"en": "Crop farm labourers"}, soc2018=("45-2092",))
+    >>> r.title("fr")
+    'Crop farm labourers'
+    """
+
+    isco08: str
+    titles: Mapping[str, str]
+    soc2018: tuple[str, ...] = ()
+    noc2021: tuple[str, ...] = ()
+    sinco2019: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "titles", MappingProxyType(dict(self.titles)))
+        for name in ("soc2018", "noc2021", "sinco2019"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    def title(self, lang: str | None = None) -> str:
+        """Title in ``lang`` when known, else English, else any title, else ``""``."""
+        if lang and lang in self.titles:
+            return self.titles[lang]
+        if "en" in self.titles:
+            return self.titles["en"]
+        return next(iter(self.titles.values()), "")
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A title that names an ISCO-08 unit group.
+
+    Parameters
+    ----------
+    text : str
+        The title as written ("Farm Worker", "trabajador agrícola").
+    isco08 : str
+        Unit group it names.
+    lang : str or None
+        ISO 639 language, ``None`` when unknown or language-neutral.
+    weight : float
+        Prior strength (> 0, default 1). Curated titles may use > 1, noisy bulk titles < 1;
+        the score is multiplied by ``weight ** 0.1`` (clipped to 1) and ties are broken by
+        weight.
+    source : str
+        Where the alias comes from ("onet27-alternate", "esco", "project", ...).
+    soc2018 : str or None
+        The SOC 2018 detailed code when the alias comes from a specific SOC (O*NET), so the
+        winning SOC can be reported first.
+
+    Examples
+    --------
+    >>> Alias("Farm Worker", "9211", "en", soc2018="45-2092").weight
+    1.0
+    """
+
+    text: str
+    isco08: str
+    lang: str | None = None
+    weight: float = 1.0
+    source: str = ""
+    soc2018: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A resolved occupation, best-first in :meth:`OccupationResolver.resolve` results.
+
+    ``title`` is in the language asked for at resolution time (else English); ``titles``
+    keeps all official titles so :meth:`to_dict` can render another language. ``matched``
+    is the alias text that won (useful for explanations).
+
+    Examples
+    --------
+    >>> c = Candidate("9211", "Crop farm labourers", ("45-2092",), ("85101",), (), 0.93,
+    ...               titles={"es": "Peones de explotaciones agrícolas"})
+    >>> c.to_dict("es")["title"]
+    'Peones de explotaciones agrícolas'
+    >>> sorted(c.to_dict())
+    ['isco08', 'noc2021', 'score', 'sinco2019', 'soc2018', 'title']
+    """
+
+    isco08: str
+    title: str
+    soc2018: tuple[str, ...]
+    noc2021: tuple[str, ...]
+    sinco2019: tuple[str, ...]
+    score: float
+    titles: Mapping[str, str] = field(default_factory=dict, compare=False)
+    matched: str = field(default="", compare=False)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """The API candidate shape (see ``GET /api/v1/occupations/resolve``)."""
+        title = self.titles.get(lang, "") if lang else ""
+        return {
+            "isco08": self.isco08,
+            "title": title or self.titles.get("en", "") or self.title,
+            "soc2018": list(self.soc2018),
+            "noc2021": list(self.noc2021),
+            "sinco2019": list(self.sinco2019),
+            "score": round(float(self.score), 4),
+        }
+
+
+# --------------------------------------------------------------------------- hierarchy
+
+#: Similarity by the length of the common ISCO-08 code prefix (digits shared).
+ISCO_LEVEL_SIMILARITY: Mapping[int, float] = MappingProxyType(
+    {4: 1.0, 3: 0.75, 2: 0.5, 1: 0.25, 0: 0.0}
+)
+
+
+def isco_similarity(a: str, b: str) -> float:
+    """Similarity of two ISCO-08 codes from their place in the hierarchy.
+
+    Same unit group (4 digits) 1.0; same minor group (3) 0.75; same sub-major group (2)
+    0.5; same major group (1) 0.25; otherwise (or either code empty) 0.0. Only the shared
+    leading digits count, so a group code ("92") against one of its unit groups ("9211")
+    scores by the depth of the group (0.5).
+
+    Examples
+    --------
+    >>> isco_similarity("9211", "9211"), isco_similarity("9211", "9212")
+    (1.0, 0.75)
+    >>> isco_similarity("9211", "9221"), isco_similarity("9211", "9313")
+    (0.5, 0.25)
+    >>> isco_similarity("9211", "6111")
+    0.0
+    """
+    a, b = a.strip(), b.strip()
+    shared = 0
+    for x, y in zip(a[:4], b[:4], strict=False):
+        if x != y:
+            break
+        shared += 1
+    return ISCO_LEVEL_SIMILARITY[shared]
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_STOPWORDS = _wordset(
+    "a an and or of the for in on to with at by as "
+    "de del la las el los y e o u en para por con al su "
+    "du des le les l d et ou au aux pour par avec sur"
+)
+_NOISE_WORDS = _wordset(
+    "seasonal seasonals temporary temp temps estacional estacionales temporal temporales "
+    "temporada saisonnier saisonniere saisonniers temporaire temporaires "
+    "urgent hiring needed wanted vacancy vacancies opening openings position positions "
+    "job jobs puesto vacante vacantes poste postes "
+    "ii iii iv vi vii viii ix"
+)
+_NOISE_RE = re.compile(
+    r"\bh\s*-?\s*2\s*-?\s*[ab]\b"  # visa class
+    r"|\b(?:full|part)\s*-?\s*time\b|\btiempo\s+(?:completo|parcial)\b"
+    r"|\btemps\s+(?:plein|partiel)\b|\bn/a\b"
+)
+_SEGMENT_RE = re.compile(r"\s[-\u2013\u2014]\s|\s*[:;|]\s*")
+_NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+_ABBREVIATIONS = {
+    "ag": "agricultural",
+    "agri": "agricultural",
+    "agr": "agricultural",
+    "equip": "equipment",
+    "asst": "assistant",
+    "mech": "mechanic",
+    "gen": "general",
+    "wkr": "worker",
+    "wrkr": "worker",
+    "hlpr": "helper",
+    "oper": "operator",
+    "maint": "maintenance",
+    "mgr": "manager",
+    "supv": "supervisor",
+    "supvr": "supervisor",
+    "tech": "technician",
+    "drvr": "driver",
+}
+_SUFFIXES = (("iere", "ier"), ("euse", "eur"), ("ora", "or"), ("era", "er"), ("ero", "er"))
+
+
+def _fold(text: str) -> str:
+    """Lower-case, strip accents and ligatures (é → e, œ → oe, ß → ss)."""
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def _stem(token: str) -> str:
+    """A deliberately tiny es/en/fr stemmer: plurals, then gendered endings."""
+    n = len(token)
+    if n > 4 and token.endswith("es") and token[-3] in "rlndz":
+        token = token[:-2]
+    elif n > 3 and token.endswith("s") and not token.endswith("ss"):
+        token = token[:-1]
+    if len(token) > 5:
+        for suffix, repl in _SUFFIXES:
+            if token.endswith(suffix):
+                return token[: -len(suffix)] + repl
+    return token
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    text = _NOISE_RE.sub(" ", _fold(text))
+    out = []
+    for raw in _NON_ALNUM_RE.split(text):
+        if len(raw) < 2 or raw in _STOPWORDS or raw in _NOISE_WORDS:
+            continue
+        if any(ch.isdigit() for ch in raw):  # codes, job-order numbers, "2a"
+            continue
+        out.append(_stem(_ABBREVIATIONS.get(raw, raw)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def _variants(title: str) -> tuple[tuple[str, ...], ...]:
+    """Token tuples to match: the whole title, plus its head before a " - " / ":" tail."""
+    whole = _tokens(title)
+    if not whole:
+        return ()
+    parts = [p for p in _SEGMENT_RE.split(title) if p.strip()]
+    if len(parts) > 1:
+        head = _tokens(parts[0])
+        if head and head != whole:
+            return (whole, head)
+    return (whole,)
+
+
+def normalise_title(title: str) -> str:
+    """The normalised form a title is matched on (tokens joined by spaces).
+
+    Examples
+    --------
+    >>> normalise_title("CAFÉ, CORTADOR DE")
+    'cafe cortador'
+    >>> normalise_title("Farmworker - General Farm Labor (Seasonal) H-2A #45-2092.00")
+    'farmworker general farm labor'
+    >>> normalise_title("Trabajadoras agrícolas")
+    'trabajador agricola'
+    """
+    return " ".join(_tokens(title or ""))
+
+
+# --------------------------------------------------------------------------- features
+
+
+def _features(
+    tokens: Sequence[str], compounds: frozenset[str] | set[str]
+) -> tuple[list[str], list[str]]:
+    """Word features (tokens, plus adjacent pairs that join into a known word: "farm worker"
+    also yields "farmworker") and character 3-grams of each padded token."""
+    words = list(tokens)
+    words += [a + b for a, b in zip(tokens, tokens[1:], strict=False) if a + b in compounds]
+    grams = []
+    for tok in tokens:
+        padded = f" {tok} "
+        grams += [padded[i : i + 3] for i in range(len(padded) - 2)]
+    return words, grams
+
+
+def _head_match(q: tuple[str, ...], qc: str, a: tuple[str, ...], ac: str) -> float:
+    """1.0 when the titles share their head word, else 0.0.
+
+    The head is the last word in English ("livestock *herder*") and the first in Spanish and
+    French ("*recolector* de fresas"); both ends are tried, and a head may be glued to its
+    modifier ("farm*worker*").
+    """
+    if q[-1] in (a[0], a[-1]) or q[0] in (a[0], a[-1]):  # either end: "CAFE, CORTADOR DE"
+        return 1.0
+    if (len(a[-1]) > 3 and qc.endswith(a[-1])) or (len(q[-1]) > 3 and ac.endswith(q[-1])):
+        return 1.0
+    if (len(a[0]) > 3 and qc.startswith(a[0])) or (len(q[0]) > 3 and ac.startswith(q[0])):
+        return 1.0
+    return 0.0
+
+
+class _Space:
+    """One TF-IDF block (word or char) with a fixed vocabulary."""
+
+    def __init__(self, docs: Sequence[list[str]]) -> None:
+        vocab: dict[str, int] = {}
+        df: list[int] = []
+        for doc in docs:
+            for f in set(doc):
+                j = vocab.setdefault(f, len(vocab))
+                if j == len(df):
+                    df.append(0)
+                df[j] += 1
+        n = len(docs)
+        self.vocab = vocab
+        self.idf = np.log((1.0 + n) / (1.0 + np.asarray(df, dtype=np.float64))) + 1.0
+        self.unknown_idf = math.log(1.0 + n) + 1.0
+
+    def row(self, doc: Sequence[str]) -> tuple[list[int], list[float]]:
+        counts: dict[str, int] = {}
+        for f in doc:
+            counts[f] = counts.get(f, 0) + 1
+        cols: list[int] = []
+        vals: list[float] = []
+        norm = 0.0
+        for f, c in counts.items():
+            j = self.vocab.get(f)
+            w = (1.0 + math.log(c)) * (self.idf[j] if j is not None else self.unknown_idf)
+            norm += w * w
+            if j is not None:
+                cols.append(j)
+                vals.append(w)
+        if norm > 0.0:
+            # Unknown features stay in the norm so that unmatched words lower the cosine.
+            scale = 1.0 / math.sqrt(norm)
+            vals = [v * scale for v in vals]
+        return cols, vals
+
+
+# --------------------------------------------------------------------------- resolver
+
+_WORD_SHARE = 0.5  # cosine = share * word cosine + (1 - share) * char 3-gram cosine
+# similarity = cosine share * TF-IDF cosine + fuzz share * rapidfuzz + rest * head-word match
+_COSINE_SHARE = 0.45
+_FUZZ_SHARE = 0.35
+_OTHER_LANG = 0.95  # factor for an alias in another language than the hint
+_HEAD_VARIANT = 0.95  # factor for a match on the head of "Title - tail"
+_WEIGHT_POWER = 0.2  # score factor of an alias = weight ** power
+_BLOCK_MAX_DF = 0.01  # char 3-grams in more rows than this share do not block (too common)
+_BLOCK_ROWS = 64  # rows per query kept from blocking, rescored by exact cosine
+
+
+class OccupationResolver:
+    """Resolve free-text job titles to ISCO-08 unit groups.
+
+    Parameters
+    ----------
+    records : iterable of OccupationRecord
+        The unit groups that can be returned. Their official titles are aliases too.
+    aliases : iterable of Alias
+        Further titles; aliases naming a unit group absent from ``records`` are ignored.
+    shortlist : int
+        Rows kept from the sparse blocking step for the rapidfuzz rerank.
+    cache_size : int
+        Size of the LRU cache of ``resolve`` results (0 disables it).
+    exact_cosine : bool
+        Rescore the blocked rows with the full cosine (common char 3-grams included).
+        Slower; by default the blocking cosine is used, which leaves out the same common
+        grams for every alias.
+
+    Examples
+    --------
+    >>> recs = [OccupationRecord("9211", {"en": "Crop farm labourers",
+    ...                                   "es": "Peones de explotaciones agrícolas"}),
+    ...         OccupationRecord("8322", {"en": "Car, taxi and van drivers"})]
+    >>> r = OccupationResolver(recs, [Alias("cortador de café", "9211", "es"),
+    ...                               Alias("Farm Worker", "9211", "en", soc2018="45-2092")])
+    >>> best = r.resolve("CAFÉ, CORTADOR DE", lang="es")[0]
+    >>> best.isco08, best.title, best.score > 0.9
+    ('9211', 'Peones de explotaciones agrícolas', True)
+    >>> r.resolve("farm workr")[0].soc2018
+    ('45-2092',)
+    >>> r.resolve("")
+    []
+    """
+
+    def __init__(
+        self,
+        records: Iterable[OccupationRecord],
+        aliases: Iterable[Alias] = (),
+        *,
+        shortlist: int = 24,
+        cache_size: int = 4096,
+        exact_cosine: bool = False,
+    ) -> None:
+        self._records: dict[str, OccupationRecord] = {}
+        for rec in records:
+            self._records[rec.isco08] = rec
+        self.shortlist = int(shortlist)
+        self.exact_cosine = bool(exact_cosine)
+        all_aliases: list[Alias] = [
+            Alias(text, rec.isco08, lang, 1.0, "official")
+            for rec in self._records.values()
+            for lang, text in rec.titles.items()
+        ]
+        all_aliases += [a for a in aliases if a.isco08 in self._records and a.weight > 0]
+        self.aliases: tuple[Alias, ...] = tuple(all_aliases)
+
+        # One matrix row per distinct normalised alias; each row lists its aliases.
+        row_of: dict[tuple[str, ...], int] = {}
+        self._row_tokens: list[tuple[str, ...]] = []
+        self._row_aliases: list[list[int]] = []
+        for i, alias in enumerate(self.aliases):
+            toks = _tokens(alias.text)
+            if not toks:
+                continue
+            r = row_of.setdefault(toks, len(row_of))
+            if r == len(self._row_tokens):
+                self._row_tokens.append(toks)
+                self._row_aliases.append([])
+            self._row_aliases[r].append(i)
+        self._row_key = [" ".join(t) for t in self._row_tokens]
+        self._row_compact = ["".join(t) for t in self._row_tokens]
+        self._alias_factor = [a.weight**_WEIGHT_POWER for a in self.aliases]
+
+        self._compounds = frozenset(t for toks in self._row_tokens for t in toks)
+        feats = [_features(t, self._compounds) for t in self._row_tokens]
+        self._words = _Space([f[0] for f in feats])
+        self._chars = _Space([f[1] for f in feats])
+        self._n_words = len(self._words.vocab)
+        self._full = self._matrix(feats)  # rows × features, L2-normalised
+        self._full_t = self._full.T.tocsr()  # features × rows: queries @ this = cosines
+        # Blocking drops the commonest char 3-grams ("er ", "wor"): they add little to the
+        # ranking but most of the cost. Word features always block.
+        df = np.diff(self._full.tocsc().indptr)
+        common = df > max(50, _BLOCK_MAX_DF * max(1, len(self._row_tokens)))
+        common[: self._n_words] = False
+        block = self._full.tocsc(copy=True)
+        for j in np.flatnonzero(common):
+            block.data[block.indptr[j] : block.indptr[j + 1]] = 0.0
+        block.eliminate_zeros()
+        self._block_t = block.T.tocsr()
+
+        # SOC-carrying aliases say which unit group a SOC code mostly means.
+        self._soc_support: dict[tuple[str, str], float] = {}
+        for a in self.aliases:
+            if a.soc2018:
+                key = (a.soc2018, a.isco08)
+                self._soc_support[key] = self._soc_support.get(key, 0.0) + a.weight
+        self._by_code: dict[tuple[str, str], list[str]] = {}
+        for rec in self._records.values():
+            for system in ("soc2018", "noc2021", "sinco2019"):
+                for code in getattr(rec, system):
+                    self._by_code.setdefault((system, code), []).append(rec.isco08)
+
+        self._cached = lru_cache(maxsize=cache_size)(self._resolve_one) if cache_size else None
+
+    # ------------------------------------------------------------------ public API
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @property
+    def n_rows(self) -> int:
+        """Distinct normalised aliases in the blocking matrix."""
+        return len(self._row_tokens)
+
+    def record(self, isco08: str) -> OccupationRecord | None:
+        """The record of a unit group, or ``None`` when unknown."""
+        return self._records.get(isco08)
+
+    def resolve(self, title: str, lang: str | None = None, limit: int = 5) -> list[Candidate]:
+        """Best candidate unit groups for ``title``, best first, scores in [0, 1].
+
+        ``lang`` is a hint: aliases in that language are preferred and titles are given
+        in it, but aliases in other languages still match. Empty or unmatchable titles
+        give ``[]``.
+        """
+        if not isinstance(title, str) or limit <= 0:
+            return []
+        if self._cached is not None:
+            return list(self._cached(title, lang, int(limit)))
+        return list(self._resolve_one(title, lang, int(limit)))
+
+    def resolve_many(
+        self, titles: Sequence[str], lang: str | None = None, limit: int = 1
+    ) -> list[list[Candidate]]:
+        """Resolve a batch in one sparse product (much faster than a loop of ``resolve``).
+
+        Examples
+        --------
+        >>> r = OccupationResolver([OccupationRecord("9211", {"en": "Crop farm labourers"})])
+        >>> [[c.isco08 for c in cs] for cs in r.resolve_many(["crop farm labourer", ""])]
+        [['9211'], []]
+        """
+        if limit <= 0:
+            return [[] for _ in titles]
+        return [list(c) for c in self._resolve_batch(list(titles), lang, int(limit))]
+
+    def by_code(self, system: str, code: str) -> list[Candidate]:
+        """ISCO-08 candidates for a national code.
+
+        ``system`` is ``soc2018``, ``noc2021``, ``sinco2019`` or ``onet`` (O*NET-SOC,
+        e.g. ``45-2092.00``, looked up by its SOC 2018 code); spelling is lenient
+        ("SOC 2018", "O*NET-SOC"). Every candidate scores 1.0; they are ordered by how
+        early the code comes in the record's list, then (SOC) by the weight of the aliases
+        carrying that SOC, then by ISCO code.
+
+        Examples
+        --------
+        >>> r = OccupationResolver([OccupationRecord("9211", {"en": "Crop farm labourers"},
+        ...                                          soc2018=("45-2092",))])
+        >>> [c.isco08 for c in r.by_code("O*NET-SOC", "45-2092.02")]
+        ['9211']
+        """
+        key = re.sub(r"[^a-z0-9]", "", system.lower())
+        code = code.strip()
+        if key.startswith("onet") or (key.startswith("soc") and "." in code):
+            key, code = "soc2018", code.split(".")[0]
+        elif key.startswith("soc"):
+            key = "soc2018"
+        elif key.startswith("noc"):
+            key = "noc2021"
+        elif key.startswith("sinco"):
+            key = "sinco2019"
+
+        def rank(isco: str) -> tuple[int, float, str]:
+            codes = getattr(self._records[isco], key)
+            return (codes.index(code), -self._soc_support.get((code, isco), 0.0), isco)
+
+        out = []
+        for isco in sorted(self._by_code.get((key, code), []), key=rank):
+            rec = self._records[isco]
+            soc = rec.soc2018
+            if key == "soc2018" and code in soc:
+                soc = (code,) + tuple(s for s in soc if s != code)
+            out.append(self._candidate(rec, 1.0, None, soc, code))
+        return out
+
+    def cache_clear(self) -> None:
+        """Empty the result cache (and the title normalisation cache)."""
+        if self._cached is not None:
+            self._cached.cache_clear()
+        _variants.cache_clear()
+
+    # ------------------------------------------------------------------ internals
+
+    def _matrix(self, feats: Sequence[tuple[list[str], list[str]]]) -> sp.csr_matrix:
+        indptr = [0]
+        cols: list[int] = []
+        vals: list[float] = []
+        ww, wc = math.sqrt(_WORD_SHARE), math.sqrt(1.0 - _WORD_SHARE)
+        for words, grams in feats:
+            c1, v1 = self._words.row(words)
+            c2, v2 = self._chars.row(grams)
+            cols += c1
+            cols += [c + self._n_words for c in c2]
+            vals += [v * ww for v in v1]
+            vals += [v * wc for v in v2]
+            indptr.append(len(cols))
+        shape = (len(feats), self._n_words + len(self._chars.vocab))
+        return sp.csr_matrix(
+            (np.asarray(vals, dtype=np.float32), np.asarray(cols, dtype=np.int32), indptr),
+            shape=shape,
+        )
+
+    def _resolve_one(self, title: str, lang: str | None, limit: int) -> tuple[Candidate, ...]:
+        return self._resolve_batch([title], lang, limit)[0]
+
+    def _resolve_batch(
+        self, titles: list[str], lang: str | None, limit: int
+    ) -> list[tuple[Candidate, ...]]:
+        variants: list[tuple[int, float, tuple[str, ...]]] = []
+        for qi, title in enumerate(titles):
+            vs = _variants(title) if isinstance(title, str) else ()
+            for k, toks in enumerate(vs):
+                variants.append((qi, 1.0 if k == 0 else _HEAD_VARIANT, toks))
+        results: list[dict[str, tuple[float, float, int]]] = [{} for _ in titles]
+        if variants and self._row_tokens:
+            query = self._matrix([_features(v[2], self._compounds) for v in variants])
+            pairs_q, pairs_r, cosines = self._block(query)
+            if len(pairs_q) and self.exact_cosine:
+                # Exact cosine of each (query, shortlisted row) pair, in one vectorised step.
+                cosines = np.asarray(
+                    self._full[pairs_r].multiply(query[pairs_q]).sum(axis=1)
+                ).ravel()
+            if len(pairs_q):
+                bounds = np.flatnonzero(np.diff(pairs_q)) + 1
+                for lo, hi in zip(
+                    [0, *bounds.tolist()], [*bounds.tolist(), len(pairs_q)], strict=True
+                ):
+                    qi, factor, toks = variants[int(pairs_q[lo])]
+                    self._rerank(toks, factor, lang, pairs_r[lo:hi], cosines[lo:hi], results[qi])
+        return [self._candidates(best, lang, limit) for best in results]
+
+    def _block(self, query: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(query, row) pairs, the best ``_BLOCK_ROWS`` rows of each query, and their
+        blocking cosine (the cosine without the commonest char 3-grams)."""
+        approx = (query @ self._block_t).tocsr()
+        empty = np.flatnonzero(np.diff(approx.indptr) == 0)
+        if len(empty):  # only common grams matched: fall back to the full matrix
+            redo = (query[empty] @ self._full_t).tocsr()
+        qs: list[np.ndarray] = []
+        rs: list[np.ndarray] = []
+        vs: list[np.ndarray] = []
+        empty_pos = {int(v): k for k, v in enumerate(empty)}
+        for vi in range(query.shape[0]):
+            k = empty_pos.get(vi)
+            m = approx if k is None else redo
+            row = vi if k is None else k
+            lo, hi = m.indptr[row], m.indptr[row + 1]
+            if lo == hi:
+                continue
+            idx, val = m.indices[lo:hi], m.data[lo:hi]
+            if hi - lo > _BLOCK_ROWS:
+                keep = np.argpartition(-val, _BLOCK_ROWS - 1)[:_BLOCK_ROWS]
+                idx, val = idx[keep], val[keep]
+            rs.append(idx)
+            vs.append(val)
+            qs.append(np.full(len(idx), vi, dtype=np.int64))
+        if not qs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return (
+            np.concatenate(qs),
+            np.concatenate(rs).astype(np.int64),
+            np.concatenate(vs).astype(np.float64),
+        )
+
+    def _rerank(
+        self,
+        toks: tuple[str, ...],
+        factor: float,
+        lang: str | None,
+        rows: np.ndarray,
+        cosines: np.ndarray,
+        best: dict[str, tuple[float, float, int]],
+    ) -> None:
+        if len(rows) > self.shortlist:
+            top = np.argpartition(-cosines, self.shortlist - 1)[: self.shortlist]
+            rows, cosines = rows[top], cosines[top]
+        key, compact = " ".join(toks), "".join(toks)
+        aliases, factors = self.aliases, self._alias_factor
+        for row, cosine in zip(rows.tolist(), cosines.tolist(), strict=True):
+            fz = max(
+                fuzz.token_sort_ratio(key, self._row_key[row]),
+                fuzz.ratio(compact, self._row_compact[row]),
+            )
+            head = _head_match(toks, compact, self._row_tokens[row], self._row_compact[row])
+            sim = factor * (
+                _COSINE_SHARE * min(cosine, 1.0)
+                + _FUZZ_SHARE * fz / 100
+                + (1.0 - _COSINE_SHARE - _FUZZ_SHARE) * head
+            )
+            for ai in self._row_aliases[row]:
+                alias = aliases[ai]
+                score = sim * factors[ai]
+                if lang and alias.lang and alias.lang != lang:
+                    score *= _OTHER_LANG
+                prev = best.get(alias.isco08)
+                if prev is None or (score, alias.weight) > prev[:2]:
+                    best[alias.isco08] = (score, alias.weight, ai)
+
+    def _candidates(
+        self, best: dict[str, tuple[float, float, int]], lang: str | None, limit: int
+    ) -> tuple[Candidate, ...]:
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:limit]
+        out = []
+        for isco, (score, _, ai) in ranked:
+            rec = self._records[isco]
+            alias = self.aliases[ai]
+            soc = rec.soc2018
+            if alias.soc2018:
+                soc = (alias.soc2018,) + tuple(s for s in soc if s != alias.soc2018)
+            out.append(self._candidate(rec, score, lang, soc, alias.text))
+        return tuple(out)
+
+    def _candidate(
+        self,
+        rec: OccupationRecord,
+        score: float,
+        lang: str | None,
+        soc: tuple[str, ...],
+        matched: str,
+    ) -> Candidate:
+        return Candidate(
+            isco08=rec.isco08,
+            title=rec.title(lang),
+            soc2018=soc,
+            noc2021=rec.noc2021,
+            sinco2019=rec.sinco2019,
+            score=round(min(1.0, max(0.0, score)), 4),
+            titles=rec.titles,
+            matched=matched,
+        )
+
+
+def resolve(
+    resolver: OccupationResolver, title: str, lang: str | None = None, limit: int = 5
+) -> list[Candidate]:
+    """Convenience for ``resolver.resolve(title, lang, limit)``.
+
+    Examples
+    --------
+    >>> r = OccupationResolver([OccupationRecord("9211", {"en": "Crop farm labourers"})])
+    >>> resolve(r, "Crop Farm Laborers")[0].isco08
+    '9211'
+    """
+    return resolver.resolve(title, lang=lang, limit=limit)
