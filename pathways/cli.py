@@ -186,6 +186,55 @@ def issue_token(email: str, name: str) -> None:
     click.echo(issued.token)
 
 
+@main.command("import-vacancies")
+@click.argument(
+    "fmt", metavar="FORMAT",
+    type=click.Choice(["oflc-h2a", "oflc-h2b", "seasonaljobs", "lmia", "jsonld", "csv"]),
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the full per-row report (JSON) to this file.")
+def import_vacancies(fmt: str, file: Path, report_path: Path | None) -> None:
+    """Import a file of vacancies (re-importing creates nothing new; all or nothing)."""
+    import json
+
+    from pathways.imports import ImportFormatError
+    from pathways.services import imports, occupations
+    from pathways.services.audit import Actor
+
+    settings, engine = _context()
+    data = file.read_bytes()
+    with _session(engine) as session:
+        batch = imports.new_batch(session, fmt=fmt, filename=file.name, user=None)
+        resolver = occupations.get_resolver(session)
+        with click.progressbar(length=1, label=f"importing {file.name}", file=sys.stderr) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            try:
+                batch = imports.run_import(session, batch, data, actor=Actor.system("cli"),
+                                           user=None, resolver=resolver,
+                                           data_dir=settings.data_dir, progress=progress)
+            except ImportFormatError as exc:
+                _fail(str(exc), code=1)
+                return
+        result = imports.report(batch)
+    click.echo(f"received {result['received']}: created {result['created']}, updated "
+               f"{result['updated']}, unchanged {result['unchanged']}, "
+               f"rejected {len(result['rejected'])}")
+    if result["unknown_columns"]:
+        click.echo("unknown columns (ignored): " + ", ".join(result["unknown_columns"]))
+    for item in result["rejected"][:10]:
+        problems = "; ".join(f"{e['field']}: {e['message']}" for e in item["errors"])
+        click.echo(f"  row {item['row']}: {problems}")
+    if len(result["rejected"]) > 10:
+        click.echo(f"  … and {len(result['rejected']) - 10} more rejected rows")
+    if report_path is not None:
+        report_path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+        click.echo(f"full report written to {report_path}")
+
+
 @main.command("worker")
 @click.option("--once", is_flag=True, help="Process the queued jobs, then exit.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between queue polls.")

@@ -12,7 +12,8 @@ from pathways.db import ping
 from pathways.requestctx import engine
 
 # Resource modules, imported once by register_api (each registers its operations).
-RESOURCE_MODULES: list[str] = ["pathways.api.accounts", "pathways.api.eligibility"]
+RESOURCE_MODULES: list[str] = ["pathways.api.accounts", "pathways.api.eligibility",
+                                 "pathways.api.vacancies"]
 
 ops_bp = Blueprint("ops", __name__)
 

@@ -42,7 +42,9 @@ def read_program_files(directory: Path) -> list[tuple[Path, dict[str, Any], str]
         except (ValueError, KeyError, TypeError) as exc:
             raise ProgramFileError(f"{path.name}: {exc}") from None
         if path.stem != data.get("code"):
-            raise ProgramFileError(f"{path.name}: the file name must be its code {data.get('code')!r}")
+            raise ProgramFileError(
+                f"{path.name}: the file name must be its code {data.get('code')!r}"
+            )
         out.append((path, jsonable(data), hashlib.sha256(raw).hexdigest()))
     if not out:
         raise ProgramFileError(f"{directory}: no program files (*.toml)")

@@ -3,7 +3,7 @@
 from pathways.jobs import handler  # noqa: F401
 
 # Handlers register themselves on import; list the modules that define them here.
-HANDLER_MODULES: list[str] = []
+HANDLER_MODULES: list[str] = ["pathways.services.imports"]
 
 for _module in HANDLER_MODULES:
     __import__(_module)

@@ -1,0 +1,166 @@
+"""Importing vacancy files as all-or-nothing batches, with a per-row report and progress.
+
+Small files are imported inside the request; large uploads from the web page are queued for
+`pathways worker`, and the page follows the batch's progress.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from matching.occupations import OccupationResolver
+from pathways import jobs
+from pathways.db import utcnow
+from pathways.imports import ImportFormatError, ParsedFile, iter_parse
+from pathways.models import ImportBatch, Job, User, Vacancy
+from pathways.services import vacancies
+from pathways.services.audit import Actor, record
+
+CHUNK = 500
+Progress = Callable[[int, int], None]
+
+
+def parse(fmt: str, data: bytes) -> ParsedFile:
+    """Parse a whole file; ImportFormatError (one clear message) when it is not `fmt`."""
+    return iter_parse(fmt, data).collect()
+
+
+def new_batch(session: Session, *, fmt: str, filename: str | None, user: User | None,
+              content: bytes | None = None) -> ImportBatch:
+    batch = ImportBatch(format=fmt, filename=(filename or "")[:255] or None, status="queued",
+                        uploaded_by_id=user.id if user else None,
+                        country=user.country if user is not None and user.role == "ministry"
+                        else None, content=content)
+    session.add(batch)
+    session.commit()
+    return batch
+
+
+def run_import(
+    session: Session,
+    batch: ImportBatch,
+    data: bytes,
+    *,
+    actor: Actor,
+    user: User | None,
+    resolver: OccupationResolver,
+    data_dir: Path,
+    progress: Progress | None = None,
+) -> ImportBatch:
+    """Import `data` into `batch`. Vacancies and the batch's final counts commit together, so a
+    crash leaves no half-imported batch (the batch is then marked failed, with the reason)."""
+    batch.status = "running"
+    session.add(batch)
+    session.commit()
+    batch_id = batch.id
+    try:
+        parsed = parse(batch.format, data)
+        counts = _apply(session, batch, parsed, user=user, resolver=resolver,
+                        data_dir=data_dir, progress=progress)
+        batch.received = len(parsed.rows)
+        batch.created, batch.updated, batch.unchanged = (
+            counts["created"], counts["updated"], counts["unchanged"])
+        batch.rejected = counts["rejected"]
+        batch.unknown_columns = parsed.unknown_columns
+        batch.processed = batch.received
+        batch.status, batch.finished_at, batch.content = "done", utcnow(), None
+        session.add(batch)
+        record(session, actor, "vacancy.import", "import_batch", batch.id, format=batch.format,
+               received=batch.received, created=batch.created, updated=batch.updated,
+               unchanged=batch.unchanged, rejected=len(batch.rejected))
+        session.commit()
+        return batch
+    except Exception as exc:
+        session.rollback()
+        failed = session.get(ImportBatch, batch_id)
+        assert failed is not None
+        failed.status, failed.finished_at = "failed", utcnow()
+        failed.error = str(exc)[:2000] if isinstance(exc, ImportFormatError) else (
+            f"the import stopped and nothing was saved: {type(exc).__name__}: {exc}"[:2000])
+        failed.created = failed.updated = failed.unchanged = 0
+        session.add(failed)
+        session.commit()
+        raise
+
+
+def _apply(session: Session, batch: ImportBatch, parsed: ParsedFile, *, user: User | None,
+           resolver: OccupationResolver, data_dir: Path,
+           progress: Progress | None) -> dict[str, Any]:
+    counts: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0, "rejected": []}
+    total = len(parsed.rows)
+    for start in range(0, total, CHUNK):
+        chunk = parsed.rows[start:start + CHUNK]
+        refs = [r.vacancy.external_ref for r in chunk if r.vacancy is not None]
+        existing = {v.external_ref: v for v in session.exec(
+            select(Vacancy).where(Vacancy.external_ref.in_(refs)))}  # type: ignore[union-attr]
+        for row in chunk:
+            if row.vacancy is None:
+                counts["rejected"].append({"row": row.row, "errors": [
+                    {"field": e.field, "message": e.message} for e in row.errors]})
+                continue
+            try:
+                vacancies.check_scope(user, row.vacancy.worksite_country)
+            except vacancies.VacancyError as exc:
+                counts["rejected"].append({"row": row.row, "errors": [
+                    {"field": exc.field, "message": exc.message}]})
+                continue
+            values = vacancies.normalize(row.vacancy, resolver=resolver, data_dir=data_dir)
+            outcome, _ = vacancies.upsert(session, values, existing.get(row.vacancy.external_ref),
+                                          user_id=user.id if user else None, batch_id=batch.id)
+            counts[outcome] += 1
+        session.flush()
+        if progress is not None:
+            progress(min(start + CHUNK, total), total)
+    return counts
+
+
+def report(batch: ImportBatch) -> dict[str, Any]:
+    """The API.md import response."""
+    return {
+        "received": batch.received,
+        "created": batch.created,
+        "updated": batch.updated,
+        "unchanged": batch.unchanged,
+        "rejected": batch.rejected,
+        "unknown_columns": batch.unknown_columns,
+        "batch_id": batch.id,
+    }
+
+
+def queue_import(session: Session, batch: ImportBatch) -> Job:
+    job = jobs.enqueue(session, "vacancy_import", {"batch_id": batch.id})
+    session.commit()
+    return job
+
+
+@jobs.handler("vacancy_import")
+def _run_queued(session: Session, job: Job, progress: Progress) -> dict[str, Any] | None:
+    from pathways.services import occupations
+    from pathways.settings import load_settings
+
+    batch = session.get(ImportBatch, job.payload["batch_id"])
+    if batch is None or batch.content is None:
+        raise LookupError(f"import batch {job.payload.get('batch_id')} has no file to import")
+    user = session.get(User, batch.uploaded_by_id) if batch.uploaded_by_id else None
+    actor = Actor(user_id=user.id if user else None, label="worker",
+                  role=user.role if user else None, country=user.country if user else None)
+    resolver = occupations.get_resolver(session)
+    batch_id = batch.id
+
+    def report_progress(done: int, total: int) -> None:
+        progress(done, total)
+        # Progress is written in its own short transaction, so the page can follow it.
+        from sqlalchemy import update
+
+        with Session(session.get_bind()) as side:
+            side.exec(update(ImportBatch).where(ImportBatch.id == batch_id)  # type: ignore[call-overload]
+                      .values(processed=done, received=total))
+            side.commit()
+
+    run_import(session, batch, bytes(batch.content), actor=actor, user=user, resolver=resolver,
+               data_dir=load_settings().data_dir, progress=report_progress)
+    return None

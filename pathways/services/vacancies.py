@@ -1,0 +1,331 @@
+"""Vacancies: normalise what ministries send (occupation, wage, place), store, list, close.
+
+Every channel — the API, the upload page, the CLI and the file importers — goes through
+`normalize` and `upsert`, so a vacancy looks the same whichever way it arrived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from matching.normalize import FxRateMissing, hourly_wage_detail, to_usd
+from matching.occupations import OccupationResolver
+from pathways.db import utcnow
+from pathways.imports import ParsedVacancy
+from pathways.models import Occupation, User, Vacancy
+from pathways.reference.wages import fx_table
+from pathways.services.audit import Actor, record
+
+CENT = Decimal("0.01")
+# Fields compared to tell "updated" from "unchanged" on re-import.
+COMPARED = (
+    "program_code", "employer_name", "title", "title_lang", "native_code_system", "native_code",
+    "isco08", "positions", "worksite_country", "worksite_subdivision", "worksite_city",
+    "worksite_postal_code", "wage_amount_minor", "wage_currency", "wage_per", "wage_hourly_minor",
+    "wage_hourly_usd_minor", "hours_per_week", "start_date", "end_date", "housing_provided",
+    "transport_provided", "experience_months", "languages", "skills_text", "status", "raw",
+)
+
+
+class VacancyError(ValueError):
+    """A vacancy that cannot be stored as asked; `field` names what is wrong."""
+
+    def __init__(self, field: str, message: str, *, status: int = 422) -> None:
+        super().__init__(message)
+        self.field, self.message, self.status = field, message, status
+
+
+def minor_units(amount: Decimal | None) -> int | None:
+    if amount is None:
+        return None
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class OccupationMatch:
+    isco08: str | None
+    confidence: float | None
+
+
+def resolve_occupation(resolver: OccupationResolver, v: ParsedVacancy) -> OccupationMatch:
+    """ISCO-08 from the native code and the title together; confidence in [0, 1].
+
+    A national code narrows the choice; the title picks among its ISCO groups and confirms it.
+    """
+    by_title = resolver.resolve(v.title, lang=v.title_lang, limit=5) if v.title else []
+    title_scores = {c.isco08: c.score for c in by_title}
+    by_code = []
+    if v.native_code and v.native_code_system:
+        by_code = resolver.by_code(v.native_code_system, v.native_code)
+    if by_code:
+        best = max(by_code, key=lambda c: title_scores.get(c.isco08, 0.0))
+        agreement = title_scores.get(best.isco08, 0.0)
+        return OccupationMatch(best.isco08, round(max(0.8, agreement), 3) if agreement
+                               else 0.75)
+    if by_title:
+        return OccupationMatch(by_title[0].isco08, round(by_title[0].score, 3))
+    return OccupationMatch(None, None)
+
+
+def normalize(
+    v: ParsedVacancy, *, resolver: OccupationResolver, data_dir: Path
+) -> dict[str, Any]:
+    """The column values of a Vacancy row for a parsed or posted vacancy."""
+    occupation = resolve_occupation(resolver, v)
+    hourly = v.wage_hourly
+    if hourly is None and v.wage_amount is not None and v.wage_per:
+        hourly = hourly_wage_detail(v.wage_amount, v.wage_per,
+                                    hours_per_week=v.hours_per_week).amount
+    hourly_usd = None
+    if hourly is not None and v.wage_currency:
+        try:
+            hourly_usd = to_usd(hourly, v.wage_currency, v.start_date or date.today(),
+                                fx_table(data_dir))
+        except FxRateMissing:
+            hourly_usd = None
+    return {
+        "program_code": v.program,
+        "employer_name": v.employer_name,
+        "title": v.title[:300],
+        "title_lang": v.title_lang,
+        "native_code_system": v.native_code_system,
+        "native_code": v.native_code,
+        "isco08": occupation.isco08,
+        "isco08_confidence": occupation.confidence,
+        "positions": v.positions,
+        "worksite_country": v.worksite_country,
+        "worksite_subdivision": v.worksite_subdivision,
+        "worksite_city": v.worksite_city,
+        "worksite_postal_code": v.worksite_postal_code,
+        "wage_amount_minor": minor_units(v.wage_amount),
+        "wage_currency": v.wage_currency,
+        "wage_per": v.wage_per,
+        "wage_hourly_minor": minor_units(hourly.quantize(CENT) if hourly is not None else None),
+        "wage_hourly_usd_minor": minor_units(hourly_usd),
+        "hours_per_week": float(v.hours_per_week) if v.hours_per_week is not None else None,
+        "start_date": v.start_date,
+        "end_date": v.end_date,
+        "housing_provided": v.housing_provided,
+        "transport_provided": v.transport_provided,
+        "experience_months": v.experience_months,
+        "languages": list(v.languages),
+        "skills_text": v.skills_text,
+        "status": v.status,
+        "source": v.source,
+        "external_ref": v.external_ref or None,
+        "raw": v.raw or None,
+    }
+
+
+def check_scope(user: User | None, country: str) -> None:
+    """A ministry acts only for its own (destination) country."""
+    if user is not None and user.role == "ministry" and user.country != country:
+        raise VacancyError(
+            "worksite.country",
+            f"a {user.country} ministry can post only vacancies in {user.country}",
+            status=403,
+        )
+
+
+def upsert(session: Session, values: dict[str, Any], existing: Vacancy | None,
+           *, user_id: int | None, batch_id: int | None = None) -> tuple[str, Vacancy]:
+    """Insert, update or leave a vacancy; returns ("created"|"updated"|"unchanged", row)."""
+    if existing is None:
+        row = Vacancy(**values, created_by_id=user_id, import_batch_id=batch_id)
+        session.add(row)
+        return "created", row
+    if all(_same(getattr(existing, k), values.get(k)) for k in COMPARED):
+        return "unchanged", existing
+    for key, value in values.items():
+        setattr(existing, key, value)
+    existing.updated_at = utcnow()
+    existing.import_batch_id = batch_id or existing.import_batch_id
+    session.add(existing)
+    return "updated", existing
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9 or a == b
+    return a == b
+
+
+def create_vacancy(session: Session, v: ParsedVacancy, *, actor: Actor, user: User,
+                   resolver: OccupationResolver, data_dir: Path) -> Vacancy:
+    check_scope(user, v.worksite_country)
+    if v.external_ref and find_by_ref(session, v.external_ref) is not None:
+        raise VacancyError("external_ref", f"a vacancy with external_ref {v.external_ref!r} "
+                           "already exists; update it instead", status=409)
+    values = normalize(v, resolver=resolver, data_dir=data_dir)
+    _, row = upsert(session, values, None, user_id=user.id)
+    session.flush()
+    record(session, actor, "vacancy.create", "vacancy", row.id, program=row.program_code,
+           positions=row.positions)
+    session.commit()
+    return row
+
+
+def update_vacancy(session: Session, row: Vacancy, v: ParsedVacancy, *, actor: Actor, user: User,
+                   resolver: OccupationResolver, data_dir: Path) -> Vacancy:
+    check_scope(user, row.worksite_country)
+    check_scope(user, v.worksite_country)
+    values = normalize(v, resolver=resolver, data_dir=data_dir)
+    values["raw"] = row.raw  # an edit keeps the record it came from
+    outcome, row = upsert(session, values, row, user_id=user.id)
+    record(session, actor, "vacancy.update", "vacancy", row.id, outcome=outcome)
+    session.commit()
+    return row
+
+
+def close_vacancy(session: Session, row: Vacancy, *, actor: Actor, user: User) -> Vacancy:
+    check_scope(user, row.worksite_country)
+    if row.status != "closed":
+        row.status, row.updated_at = "closed", utcnow()
+        session.add(row)
+        record(session, actor, "vacancy.close", "vacancy", row.id)
+        session.commit()
+    return row
+
+
+def from_api(body: dict[str, Any], *, source: str,
+             base: ParsedVacancy | None = None) -> ParsedVacancy:
+    """A ParsedVacancy from an API body (nested as in API.md); `base` fills absent fields."""
+    values: dict[str, Any] = asdict(base) if base is not None else {
+        "external_ref": "", "employer_name": None, "title_lang": None,
+        "native_code_system": None, "native_code": None, "worksite_subdivision": None,
+        "worksite_city": None, "worksite_postal_code": None, "wage_amount": None,
+        "wage_currency": None, "wage_per": None, "hours_per_week": None, "start_date": None,
+        "end_date": None, "housing_provided": None, "transport_provided": None,
+        "experience_months": None, "languages": [], "skills_text": None, "status": "open",
+        "raw": {},
+    }
+    values["source"], values["wage_hourly"] = source, None
+    flat = {k: body[k] for k in ("program", "title", "title_lang", "positions", "start_date",
+                                 "end_date", "hours_per_week", "housing_provided",
+                                 "transport_provided", "status") if k in body}
+    if "program" in flat:
+        flat["program"] = flat.pop("program")
+    values.update(flat)
+    if body.get("external_ref") is not None:
+        values["external_ref"] = body["external_ref"]
+    if "employer" in body:
+        values["employer_name"] = (body["employer"] or {}).get("name")
+    if body.get("occupation_code"):
+        values["native_code_system"] = body["occupation_code"]["system"]
+        values["native_code"] = body["occupation_code"]["code"]
+    if body.get("worksite"):
+        site = body["worksite"]
+        values.update(worksite_country=site["country"], worksite_subdivision=site.get("subdivision"),
+                      worksite_city=site.get("city"), worksite_postal_code=site.get("postal_code"))
+    if "wage" in body:
+        wage = body["wage"] or {}
+        values.update(wage_amount=wage.get("amount"), wage_currency=wage.get("currency"),
+                      wage_per=wage.get("per"))
+    if body.get("requirements") is not None:
+        req = body["requirements"]
+        values.update(experience_months=req.get("experience_months"),
+                      languages=list(req.get("languages") or []), skills_text=req.get("skills"))
+    return ParsedVacancy(**values)
+
+
+def find_by_ref(session: Session, ref: str) -> Vacancy | None:
+    return session.exec(select(Vacancy).where(Vacancy.external_ref == ref)).first()
+
+
+def as_parsed(row: Vacancy) -> ParsedVacancy:
+    """A stored vacancy back in the importers' shape (for partial updates)."""
+    return ParsedVacancy(
+        external_ref=row.external_ref or "", program=row.program_code,
+        employer_name=row.employer_name, title=row.title, title_lang=row.title_lang,
+        native_code_system=row.native_code_system, native_code=row.native_code,
+        positions=row.positions, worksite_country=row.worksite_country,
+        worksite_subdivision=row.worksite_subdivision, worksite_city=row.worksite_city,
+        worksite_postal_code=row.worksite_postal_code,
+        wage_amount=Decimal(row.wage_amount_minor) / 100 if row.wage_amount_minor else None,
+        wage_currency=row.wage_currency, wage_per=row.wage_per, wage_hourly=None,
+        hours_per_week=Decimal(str(row.hours_per_week)) if row.hours_per_week else None,
+        start_date=row.start_date, end_date=row.end_date, housing_provided=row.housing_provided,
+        transport_provided=row.transport_provided, experience_months=row.experience_months,
+        languages=list(row.languages), skills_text=row.skills_text, status=row.status,
+        source=row.source, raw=row.raw or {},
+    )
+
+
+def list_vacancies(
+    session: Session, *, program: str | None = None, country: str | None = None,
+    isco08: str | None = None, status: str | None = None, q: str | None = None,
+    page: int = 1, per_page: int = 50,
+) -> tuple[list[Vacancy], int]:
+    stmt = select(Vacancy)
+    if program:
+        stmt = stmt.where(Vacancy.program_code == program)
+    if country:
+        stmt = stmt.where(Vacancy.worksite_country == country)
+    if isco08:
+        stmt = stmt.where(Vacancy.isco08.startswith(isco08))  # type: ignore[union-attr]
+    if status:
+        stmt = stmt.where(Vacancy.status == status)
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(or_(Vacancy.title.ilike(like),  # type: ignore[attr-defined]
+                              Vacancy.employer_name.ilike(like)))  # type: ignore[union-attr]
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(Vacancy.id.desc())  # type: ignore[union-attr]
+                        .offset((page - 1) * per_page).limit(per_page)).all()
+    return list(rows), int(total)
+
+
+def isco_titles(session: Session, codes: set[str], lang: str) -> dict[str, str]:
+    if not codes:
+        return {}
+    rows = session.exec(select(Occupation).where(Occupation.isco08.in_(codes)))  # type: ignore[attr-defined]
+    return {o.isco08: getattr(o, f"title_{lang}", o.title_en) or o.title_en for o in rows}
+
+
+def _money(minor: int | None, currency: str | None, per: str | None) -> dict[str, Any] | None:
+    if minor is None or currency is None:
+        return None
+    return {"amount": float(Decimal(minor) / 100), "currency": currency, "per": per}
+
+
+def to_public(row: Vacancy, *, isco_title: str | None, include_raw: bool = False) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "program": row.program_code,
+        "title": row.title,
+        "employer": {"name": row.employer_name} if row.employer_name else None,
+        "occupation": {
+            "title": row.title, "title_lang": row.title_lang,
+            "native_system": row.native_code_system, "native_code": row.native_code,
+            "isco08": row.isco08, "isco08_title": isco_title,
+            "confidence": row.isco08_confidence,
+        },
+        "positions": row.positions,
+        "worksite": {"country": row.worksite_country, "subdivision": row.worksite_subdivision,
+                     "city": row.worksite_city, "postal_code": row.worksite_postal_code},
+        "wage": _money(row.wage_amount_minor, row.wage_currency, row.wage_per),
+        "wage_hourly": _money(row.wage_hourly_minor, row.wage_currency, "hour"),
+        "wage_hourly_usd": _money(row.wage_hourly_usd_minor, "USD", "hour"),
+        "hours_per_week": row.hours_per_week,
+        "start_date": row.start_date,
+        "end_date": row.end_date,
+        "housing_provided": row.housing_provided,
+        "transport_provided": row.transport_provided,
+        "requirements": {"experience_months": row.experience_months,
+                         "languages": list(row.languages), "skills": row.skills_text},
+        "status": row.status,
+        "source": row.source,
+        "external_ref": row.external_ref,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        **({"raw": row.raw} if include_raw else {}),
+    }
+
+
