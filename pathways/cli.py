@@ -245,5 +245,5 @@ def worker(once: bool, poll: float) -> None:
 
     settings, engine = _context()
     configure_logging(settings)
-    count = run_worker(engine, once=once, poll_seconds=poll)
+    count = run_worker(engine, once=once, poll_seconds=poll, settings=settings)
     click.echo(f"worker processed {count} job(s)")

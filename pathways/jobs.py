@@ -28,7 +28,7 @@ from pathways.models import Job
 
 log = logging.getLogger("pathways.worker")
 
-JobHandler = Callable[[Session, Job, Callable[[int, int], None]], dict[str, Any] | None]
+JobHandler = Callable[[Session, Job, Callable[[int, int], None], Any], dict[str, Any] | None]
 HANDLERS: dict[str, JobHandler] = {}
 STALE_AFTER = timedelta(minutes=10)  # a running job without heartbeat this long is re-queued
 MAX_ATTEMPTS = 3
@@ -119,8 +119,11 @@ def requeue_stale(engine: Engine) -> int:
         return len(stale)
 
 
-def run_job(engine: Engine, job_id: int) -> str:
-    """Run one claimed job in its own session; returns its final status."""
+def run_job(engine: Engine, job_id: int, settings: Any = None) -> str:
+    """Run one claimed job in its own session; returns its final status.
+
+    Handlers get `settings` (the worker's Settings) for what they need beyond the database.
+    """
     with Session(engine, expire_on_commit=False) as session:
         job = session.get(Job, job_id)
         assert job is not None
@@ -138,7 +141,7 @@ def run_job(engine: Engine, job_id: int) -> str:
         try:
             if fn is None:
                 raise LookupError(f"no handler for job kind {job.kind!r}")
-            fn(session, job, progress)
+            fn(session, job, progress, settings)
             job.status, job.error = "done", None
         except Exception as exc:  # noqa: BLE001 - a job's failure must not stop the worker
             session.rollback()
@@ -154,7 +157,9 @@ def run_job(engine: Engine, job_id: int) -> str:
         return job.status
 
 
-def run_worker(engine: Engine, *, once: bool = False, poll_seconds: float = 2.0) -> int:
+def run_worker(
+    engine: Engine, *, once: bool = False, poll_seconds: float = 2.0, settings: Any = None
+) -> int:
     """Process jobs until stopped (SIGINT/SIGTERM), or until the queue is empty with once=True."""
     import pathways.services.job_handlers  # noqa: F401  (registers the handlers)
 
@@ -164,13 +169,15 @@ def run_worker(engine: Engine, *, once: bool = False, poll_seconds: float = 2.0)
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, lambda *_: stopping.set())
     try:
-        return _work(engine, stopping, once=once, poll_seconds=poll_seconds)
+        return _work(engine, stopping, once=once, poll_seconds=poll_seconds, settings=settings)
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
 
 
-def _work(engine: Engine, stopping: threading.Event, *, once: bool, poll_seconds: float) -> int:
+def _work(
+    engine: Engine, stopping: threading.Event, *, once: bool, poll_seconds: float, settings: Any
+) -> int:
     name = worker_name()
     processed = 0
     log.info("worker %s started", name)
@@ -182,7 +189,7 @@ def _work(engine: Engine, stopping: threading.Event, *, once: bool, poll_seconds
                 break
             stopping.wait(poll_seconds)
             continue
-        run_job(engine, job_id)
+        run_job(engine, job_id, settings)
         processed += 1
     log.info("worker %s stopped after %d job(s)", name, processed)
     return processed

@@ -28,3 +28,13 @@ def close_request_session() -> None:
     session: Session | None = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def vacancy_context() -> dict:
+    """What normalising a vacancy needs: the cached occupation resolver and the data folder."""
+    from pathways.services import occupations
+
+    config = settings()
+    return {"resolver": occupations.get_resolver(db_session(),
+                                                 max_age=config.catalog_cache_seconds),
+            "data_dir": config.data_dir}

@@ -13,7 +13,7 @@ from pathways.api.spec import operation
 from pathways.auth import actor_for
 from pathways.imports import ImportFormatError, iter_parse
 from pathways.models import User, Vacancy
-from pathways.requestctx import db_session, settings
+from pathways.requestctx import db_session, vacancy_context
 from pathways.schemas.vacancies import (
     ImportQuery,
     ImportResultModel,
@@ -23,7 +23,7 @@ from pathways.schemas.vacancies import (
     VacancyQuery,
     VacancyUpdate,
 )
-from pathways.services import imports, occupations, vacancies
+from pathways.services import imports, vacancies
 
 WRITERS = ("ministry", "admin")
 READERS = ("ministry", "officer", "admin", "applicant")
@@ -51,12 +51,6 @@ def _get(vacancy_id: int) -> Vacancy:
     return row
 
 
-def _context() -> dict[str, Any]:
-    session = db_session()
-    return {"resolver": occupations.get_resolver(session, max_age=settings().catalog_cache_seconds),
-            "data_dir": settings().data_dir}
-
-
 @operation(api_bp, "/vacancies", "POST", summary="Post a vacancy (normalised on the way in)",
            tag="vacancies", body=VacancyCreate, roles=WRITERS,
            responses={201: VacancyPublic}, extra_codes=(409,))
@@ -64,7 +58,7 @@ def create_vacancy(body: VacancyCreate, principal: User) -> tuple[dict[str, Any]
     parsed = vacancies.from_api(body.model_dump(), source="api")
     try:
         row = vacancies.create_vacancy(db_session(), parsed, actor=actor_for(principal),
-                                       user=principal, **_context())
+                                       user=principal, **vacancy_context())
     except vacancies.VacancyError as exc:
         raise _problem(exc) from None
     return _public(row, principal), 201
@@ -106,7 +100,7 @@ def update_vacancy(vacancy_id: int, body: VacancyUpdate, principal: User) -> dic
                                    f"is not the destination of {changes.program}"}])
     try:
         row = vacancies.update_vacancy(db_session(), row, replace(changes, source=row.source),
-                                       actor=actor_for(principal), user=principal, **_context())
+                                       actor=actor_for(principal), user=principal, **vacancy_context())
     except vacancies.VacancyError as exc:
         raise _problem(exc) from None
     return _public(row, principal)
@@ -147,5 +141,5 @@ def import_vacancies(query: ImportQuery, principal: User) -> dict[str, Any]:
     batch = imports.new_batch(session, fmt=query.format, user=principal,
                               filename=upload.filename if upload is not None else None)
     batch = imports.run_import(session, batch, data, actor=actor_for(principal), user=principal,
-                               **_context())
+                               **vacancy_context())
     return imports.report(batch)

@@ -90,14 +90,14 @@ def run_import(
 def _apply(session: Session, batch: ImportBatch, parsed: ParsedFile, *, user: User | None,
            resolver: OccupationResolver, data_dir: Path,
            progress: Progress | None) -> dict[str, Any]:
+    """Normalise every row first (slow, no write lock held, progress reported), then write all
+    rows in one short transaction. SQLite allows one writer at a time: holding its lock for the
+    whole import would block the progress updates the upload page follows."""
     counts: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0, "rejected": []}
+    ready: list[tuple[str, dict[str, Any]]] = []
     total = len(parsed.rows)
     for start in range(0, total, CHUNK):
-        chunk = parsed.rows[start:start + CHUNK]
-        refs = [r.vacancy.external_ref for r in chunk if r.vacancy is not None]
-        existing = {v.external_ref: v for v in session.exec(
-            select(Vacancy).where(Vacancy.external_ref.in_(refs)))}  # type: ignore[union-attr]
-        for row in chunk:
+        for row in parsed.rows[start:start + CHUNK]:
             if row.vacancy is None:
                 counts["rejected"].append({"row": row.row, "errors": [
                     {"field": e.field, "message": e.message} for e in row.errors]})
@@ -108,13 +108,20 @@ def _apply(session: Session, batch: ImportBatch, parsed: ParsedFile, *, user: Us
                 counts["rejected"].append({"row": row.row, "errors": [
                     {"field": exc.field, "message": exc.message}]})
                 continue
-            values = vacancies.normalize(row.vacancy, resolver=resolver, data_dir=data_dir)
-            outcome, _ = vacancies.upsert(session, values, existing.get(row.vacancy.external_ref),
+            ready.append((row.vacancy.external_ref,
+                          vacancies.normalize(row.vacancy, resolver=resolver, data_dir=data_dir)))
+        if progress is not None:
+            progress(min(start + CHUNK, total), total)
+    for start in range(0, len(ready), CHUNK):
+        chunk = ready[start:start + CHUNK]
+        refs = [ref for ref, _ in chunk]
+        existing = {v.external_ref: v for v in session.exec(
+            select(Vacancy).where(Vacancy.external_ref.in_(refs)))}  # type: ignore[union-attr]
+        for ref, values in chunk:
+            outcome, _ = vacancies.upsert(session, values, existing.get(ref),
                                           user_id=user.id if user else None, batch_id=batch.id)
             counts[outcome] += 1
         session.flush()
-        if progress is not None:
-            progress(min(start + CHUNK, total), total)
     return counts
 
 
@@ -138,9 +145,9 @@ def queue_import(session: Session, batch: ImportBatch) -> Job:
 
 
 @jobs.handler("vacancy_import")
-def _run_queued(session: Session, job: Job, progress: Progress) -> dict[str, Any] | None:
+def _run_queued(session: Session, job: Job, progress: Progress,
+                settings: Any) -> dict[str, Any] | None:
     from pathways.services import occupations
-    from pathways.settings import load_settings
 
     batch = session.get(ImportBatch, job.payload["batch_id"])
     if batch is None or batch.content is None:
@@ -162,5 +169,5 @@ def _run_queued(session: Session, job: Job, progress: Progress) -> dict[str, Any
             side.commit()
 
     run_import(session, batch, bytes(batch.content), actor=actor, user=user, resolver=resolver,
-               data_dir=load_settings().data_dir, progress=report_progress)
+               data_dir=settings.data_dir, progress=report_progress)
     return None

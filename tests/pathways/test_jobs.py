@@ -41,11 +41,11 @@ def test_concurrent_claims_never_share_a_job(engine) -> None:
 def test_worker_runs_jobs_and_records_failures(engine, monkeypatch) -> None:
     seen = []
 
-    def ok(session, job, progress):
+    def ok(session, job, progress, settings):
         progress(1, 1)
         seen.append(job.payload["n"])
 
-    def boom(session, job, progress):
+    def boom(session, job, progress, settings):
         raise ValueError("bad payload")
 
     monkeypatch.setitem(jobs.HANDLERS, "test-ok", ok)
