@@ -12,8 +12,10 @@ forms and spelling mistakes:
    3-grams (spelling). One sparse product gives the cosine of a batch of queries against
    all aliases; the best ``shortlist`` rows per query are kept.
 3. *Rerank*: the shortlist is rescored with rapidfuzz (order-insensitive token sort ratio
-   and the ratio of the space-less strings), weighted by alias weight and language hint,
-   and aggregated per ISCO unit group.
+   and the ratio of the space-less strings), weighted by alias weight, language hint and
+   the optional ``prefer`` domain hint (code prefix → factor), and aggregated per ISCO
+   unit group. Equal scores go to the SOC with the most alias evidence in its group; a
+   winning alias without a SOC reports the SOC of its group's best SOC-carrying alias.
 
 The module is pure: callers pass records and aliases in; nothing is read from disk.
 """
@@ -241,6 +243,8 @@ _ABBREVIATIONS = {
     "tech": "technician",
     "drvr": "driver",
 }
+#: Leading modifiers job orders put before the real title ("General Farm Worker").
+_GENERIC_LEAD = frozenset({"general"})
 _SUFFIXES = (("iere", "ier"), ("euse", "eur"), ("ora", "or"), ("era", "er"), ("ero", "er"))
 
 
@@ -390,6 +394,16 @@ _BLOCK_MAX_DF = 0.01  # char 3-grams in more rows than this share do not block (
 _BLOCK_ROWS = 64  # rows per query kept from blocking, rescored by exact cosine
 
 
+_PreferKey = tuple[tuple[str, float], ...]
+
+
+def _prefer_key(prefer: Mapping[str, float] | None) -> _PreferKey:
+    """A ``prefer`` hint as a hashable, canonical key (cache-friendly)."""
+    if not prefer:
+        return ()
+    return tuple(sorted((str(k).strip(), float(v)) for k, v in prefer.items() if str(k).strip()))
+
+
 class OccupationResolver:
     """Resolve free-text job titles to ISCO-08 unit groups.
 
@@ -462,6 +476,7 @@ class OccupationResolver:
         self._row_key = [" ".join(t) for t in self._row_tokens]
         self._row_compact = ["".join(t) for t in self._row_tokens]
         self._alias_factor = [a.weight**_WEIGHT_POWER for a in self.aliases]
+        self._prefer_cache: dict[_PreferKey, list[float]] = {}
 
         self._compounds = frozenset(t for toks in self._row_tokens for t in toks)
         feats = [_features(t, self._compounds) for t in self._row_tokens]
@@ -487,6 +502,12 @@ class OccupationResolver:
             if a.soc2018:
                 key = (a.soc2018, a.isco08)
                 self._soc_support[key] = self._soc_support.get(key, 0.0) + a.weight
+        # Tie-break between equal scores: the alias mass of the alias's SOC in its unit
+        # group (how much of the official vocabulary names it), 0 without a SOC.
+        self._alias_mass = [
+            self._soc_support.get((a.soc2018, a.isco08), 0.0) if a.soc2018 else 0.0
+            for a in self.aliases
+        ]
         self._by_code: dict[tuple[str, str], list[str]] = {}
         for rec in self._records.values():
             for system in ("soc2018", "noc2021", "sinco2019"):
@@ -509,23 +530,58 @@ class OccupationResolver:
         """The record of a unit group, or ``None`` when unknown."""
         return self._records.get(isco08)
 
-    def resolve(self, title: str, lang: str | None = None, limit: int = 5) -> list[Candidate]:
+    def resolve(
+        self,
+        title: str,
+        lang: str | None = None,
+        limit: int = 5,
+        *,
+        prefer: Mapping[str, float] | None = None,
+    ) -> list[Candidate]:
         """Best candidate unit groups for ``title``, best first, scores in [0, 1].
 
         ``lang`` is a hint: aliases in that language are preferred and titles are given
         in it, but aliases in other languages still match. Empty or unmatchable titles
         give ``[]``.
+
+        ``prefer`` is a domain hint, e.g. the occupations a programme recruits for: code
+        prefix → score factor. A prefix with a hyphen is a SOC 2018 prefix (``"45-"``,
+        ``"45-209"``, ``"53-7064"``), one of digits only an ISCO-08 prefix (``"92"``,
+        ``"6111"``). An alias scores times the factor of the longest prefix matching its
+        SOC code (an alias without one: the record's SOC codes, best factor), else of the
+        longest prefix matching its unit group, else 1. Factors > 1 favour, < 1 disfavour;
+        ``None`` or ``{}`` change nothing. Scores stay clipped to [0, 1].
+
+        Examples
+        --------
+        >>> r = OccupationResolver(
+        ...     [OccupationRecord("9211", {"en": "Crop farm labourers"}, soc2018=("45-2092",)),
+        ...      OccupationRecord("2632", {"en": "Sociologists"}, soc2018=("19-3041",))],
+        ...     [Alias("Field Worker", "9211", "en", soc2018="45-2092"),
+        ...      Alias("Field Worker", "2632", "en", 1.2, soc2018="19-3041")])
+        >>> r.resolve("field worker")[0].isco08
+        '2632'
+        >>> r.resolve("field worker", prefer={"45-": 1.1})[0].isco08
+        '9211'
         """
         if not isinstance(title, str) or limit <= 0:
             return []
+        key = _prefer_key(prefer)
         if self._cached is not None:
-            return list(self._cached(title, lang, int(limit)))
-        return list(self._resolve_one(title, lang, int(limit)))
+            return list(self._cached(title, lang, int(limit), key))
+        return list(self._resolve_one(title, lang, int(limit), key))
 
     def resolve_many(
-        self, titles: Sequence[str], lang: str | None = None, limit: int = 1
+        self,
+        titles: Sequence[str],
+        lang: str | None = None,
+        limit: int = 1,
+        *,
+        prefer: Mapping[str, float] | None = None,
     ) -> list[list[Candidate]]:
         """Resolve a batch in one sparse product (much faster than a loop of ``resolve``).
+
+        ``lang`` and ``prefer`` are hints as in :meth:`resolve`.
 
         Examples
         --------
@@ -535,7 +591,8 @@ class OccupationResolver:
         """
         if limit <= 0:
             return [[] for _ in titles]
-        return [list(c) for c in self._resolve_batch(list(titles), lang, int(limit))]
+        key = _prefer_key(prefer)
+        return [list(c) for c in self._resolve_batch(list(titles), lang, int(limit), key)]
 
     def by_code(self, system: str, code: str) -> list[Candidate]:
         """ISCO-08 candidates for a national code.
@@ -604,18 +661,85 @@ class OccupationResolver:
             shape=shape,
         )
 
-    def _resolve_one(self, title: str, lang: str | None, limit: int) -> tuple[Candidate, ...]:
-        return self._resolve_batch([title], lang, limit)[0]
+    def _resolve_one(
+        self, title: str, lang: str | None, limit: int, prefer: _PreferKey = ()
+    ) -> tuple[Candidate, ...]:
+        return self._resolve_batch([title], lang, limit, prefer)[0]
+
+    def _query_variants(self, title: str) -> tuple[tuple[str, ...], ...]:
+        """:func:`_variants`, with unknown glued words split into two known ones
+        ("ranchhand" → "ranch hand") and, for titles led by a generic modifier ("General
+        Farm Worker"), the title without it as a further variant."""
+        out: list[tuple[str, ...]] = []
+        for k, toks in enumerate(_variants(title)):
+            toks = self._split_glued(toks)
+            out.append(toks)
+            if k == 0 and len(toks) > 1 and toks[0] in _GENERIC_LEAD:
+                out.append(toks[1:])
+        return tuple(dict.fromkeys(out))
+
+    def _split_glued(self, toks: tuple[str, ...]) -> tuple[str, ...]:
+        known = self._compounds
+        if all(t in known for t in toks):
+            return toks
+        res: list[str] = []
+        for t in toks:
+            if t not in known and len(t) >= 7 and not t.startswith("non"):  # nonfarm
+                for i in range(3, len(t) - 2):
+                    if t[:i] in known and t[i:] in known:
+                        res += (t[:i], t[i:])
+                        break
+                else:
+                    res.append(t)
+            else:
+                res.append(t)
+        return tuple(res)
+
+    def _prefer_factors(self, prefer: _PreferKey) -> list[float] | None:
+        """Score factor of every alias under a ``prefer`` hint (``None``: all 1)."""
+        if not prefer:
+            return None
+        got = self._prefer_cache.get(prefer)
+        if got is not None:
+            return got
+        table = dict(prefer)
+        soc_keys = sorted((k for k in table if "-" in k), key=len, reverse=True)
+        isco_keys = sorted((k for k in table if "-" not in k), key=len, reverse=True)
+
+        def soc_factor(code: str) -> float | None:
+            return next((table[k] for k in soc_keys if code.startswith(k)), None)
+
+        def isco_factor(isco: str) -> float:
+            return next((table[k] for k in isco_keys if isco.startswith(k)), 1.0)
+
+        # An alias without a SOC code stands for its record: best factor of its codes.
+        rec_factor: dict[str, float] = {}
+        for isco, rec in self._records.items():
+            fs = [f for f in map(soc_factor, rec.soc2018) if f is not None]
+            rec_factor[isco] = max(fs) if fs else isco_factor(isco)
+        factors: list[float] = []
+        for a in self.aliases:
+            if a.soc2018:
+                f = soc_factor(a.soc2018)
+                factors.append(isco_factor(a.isco08) if f is None else f)
+            else:
+                factors.append(rec_factor[a.isco08])
+        if len(self._prefer_cache) >= 8:
+            self._prefer_cache.pop(next(iter(self._prefer_cache)))
+        self._prefer_cache[prefer] = factors
+        return factors
 
     def _resolve_batch(
-        self, titles: list[str], lang: str | None, limit: int
+        self, titles: list[str], lang: str | None, limit: int, prefer: _PreferKey = ()
     ) -> list[tuple[Candidate, ...]]:
+        pf = self._prefer_factors(prefer)
         variants: list[tuple[int, float, tuple[str, ...]]] = []
         for qi, title in enumerate(titles):
-            vs = _variants(title) if isinstance(title, str) else ()
+            vs = self._query_variants(title) if isinstance(title, str) else ()
             for k, toks in enumerate(vs):
                 variants.append((qi, 1.0 if k == 0 else _HEAD_VARIANT, toks))
-        results: list[dict[str, tuple[float, float, int]]] = [{} for _ in titles]
+        results: list[dict[str, tuple[float, float, float, int]]] = [{} for _ in titles]
+        socs: list[dict[str, tuple[float, float, str]]] = [{} for _ in titles]
         if variants and self._row_tokens:
             query = self._matrix([_features(v[2], self._compounds) for v in variants])
             pairs_q, pairs_r, cosines = self._block(query)
@@ -630,8 +754,20 @@ class OccupationResolver:
                     [0, *bounds.tolist()], [*bounds.tolist(), len(pairs_q)], strict=True
                 ):
                     qi, factor, toks = variants[int(pairs_q[lo])]
-                    self._rerank(toks, factor, lang, pairs_r[lo:hi], cosines[lo:hi], results[qi])
-        return [self._candidates(best, lang, limit) for best in results]
+                    self._rerank(
+                        toks,
+                        factor,
+                        lang,
+                        pf,
+                        pairs_r[lo:hi],
+                        cosines[lo:hi],
+                        results[qi],
+                        socs[qi],
+                    )
+        return [
+            self._candidates(best, soc, lang, limit, prefer)
+            for best, soc in zip(results, socs, strict=True)
+        ]
 
     def _block(self, query: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(query, row) pairs, the best ``_BLOCK_ROWS`` rows of each query, and their
@@ -671,10 +807,15 @@ class OccupationResolver:
         toks: tuple[str, ...],
         factor: float,
         lang: str | None,
+        pf: list[float] | None,
         rows: np.ndarray,
         cosines: np.ndarray,
-        best: dict[str, tuple[float, float, int]],
+        best: dict[str, tuple[float, float, float, int]],
+        socs: dict[str, tuple[float, float, str]],
     ) -> None:
+        """Score the shortlisted rows into ``best`` (unit group → score, weight, SOC alias
+        mass, alias index) and ``socs`` (unit group → score, mass, SOC of its best
+        SOC-carrying alias)."""
         if len(rows) > self.shortlist:
             top = np.argpartition(-cosines, self.shortlist - 1)[: self.shortlist]
             rows, cosines = rows[top], cosines[top]
@@ -694,25 +835,65 @@ class OccupationResolver:
             for ai in self._row_aliases[row]:
                 alias = aliases[ai]
                 score = sim * factors[ai]
+                if pf is not None:
+                    score *= pf[ai]
                 if lang and alias.lang and alias.lang != lang:
                     score *= _OTHER_LANG
+                # Ties (the same text under several codes) go to the SOC with the most
+                # alias evidence for this unit group.
+                mass = self._alias_mass[ai]
                 prev = best.get(alias.isco08)
-                if prev is None or (score, alias.weight) > prev[:2]:
-                    best[alias.isco08] = (score, alias.weight, ai)
+                if prev is None or (score, alias.weight, mass) > prev[:3]:
+                    best[alias.isco08] = (score, alias.weight, mass, ai)
+                if alias.soc2018:
+                    sprev = socs.get(alias.isco08)
+                    if sprev is None or (score, mass) > sprev[:2]:
+                        socs[alias.isco08] = (score, mass, alias.soc2018)
 
     def _candidates(
-        self, best: dict[str, tuple[float, float, int]], lang: str | None, limit: int
+        self,
+        best: dict[str, tuple[float, float, float, int]],
+        socs: dict[str, tuple[float, float, str]],
+        lang: str | None,
+        limit: int,
+        prefer: _PreferKey,
     ) -> tuple[Candidate, ...]:
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:limit]
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], -kv[1][2], kv[0]))[
+            :limit
+        ]
         out = []
-        for isco, (score, _, ai) in ranked:
+        for isco, (score, _, _, ai) in ranked:
             rec = self._records[isco]
             alias = self.aliases[ai]
+            first = alias.soc2018 or self._default_soc(rec, socs.get(isco), prefer)
             soc = rec.soc2018
-            if alias.soc2018:
-                soc = (alias.soc2018,) + tuple(s for s in soc if s != alias.soc2018)
+            if first:
+                soc = (first,) + tuple(s for s in soc if s != first)
             out.append(self._candidate(rec, score, lang, soc, alias.text))
         return tuple(out)
+
+    def _default_soc(
+        self,
+        rec: OccupationRecord,
+        matched: tuple[float, float, str] | None,
+        prefer: _PreferKey,
+    ) -> str | None:
+        """The SOC to report when the winning alias has none (ESCO, ISCO, project titles):
+        the SOC of the unit group's best SOC-carrying alias for this query, else the first
+        of the record's SOC codes the ``prefer`` hint favours most, else the first."""
+        if matched is not None:
+            return matched[2]
+        if not rec.soc2018:
+            return None
+        if prefer:
+            table = dict(prefer)
+            keys = sorted((k for k in table if "-" in k), key=len, reverse=True)
+
+            def factor(code: str) -> float:
+                return next((table[k] for k in keys if code.startswith(k)), 1.0)
+
+            return max(rec.soc2018, key=factor)  # first among equals
+        return rec.soc2018[0]
 
     def _candidate(
         self,

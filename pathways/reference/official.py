@@ -544,21 +544,36 @@ def _primary_isco(files: OfficialFiles, soc_to_isco: dict[str, list[str]]) -> di
     return primary
 
 
+#: Extra weight per O*NET title kind: the occupation's own title, and titles from O*NET's
+#: "Sample of Reported Titles" (what incumbents and employers actually write).
+ONET_KIND_BONUS = {"onet-occupation": 1.0, "onet-reported": 1.0}
+#: Extra weight per further distinct O*NET source listing a title (alternate titles carry
+#: a "Source(s)" column: job postings, occupational experts, SOC, military, ...).
+ONET_SOURCE_BONUS = 0.25
+
+
 def official_aliases(
     files: OfficialFiles,
     *,
     secondary_weight: float = 0.85,
     weights: dict[str, float] | None = None,
+    evidence: bool = True,
 ) -> list[Alias]:
     """Aliases keyed by ISCO-08 from O*NET titles (via SOC 2018) and ESCO labels.
 
     An O*NET title becomes one alias per ISCO-08 unit group its SOC 2018 code maps to,
     keeping the SOC on the alias; the SOC's primary unit group (see ``_primary_isco``)
-    gets weight 1 and the others ``secondary_weight``. ESCO preferred labels (split on "/"
-    into masculine/feminine forms) and alternative labels become aliases in their
-    language; ISCO-08 alternative labels become English aliases. ``weights`` multiplies
-    the weight by source (``onet-occupation``, ``onet-alternate``, ``onet-short``,
-    ``onet-reported``, ``esco-preferred``, ``esco-alternative``, ``isco08-alternative``).
+    gets the full weight and the others ``secondary_weight`` times it. With ``evidence``
+    (default), the weight of an O*NET title grows with the evidence for it: 1, plus
+    ``ONET_KIND_BONUS`` when it is the occupation title or a reported title, plus
+    ``ONET_SOURCE_BONUS`` per further distinct source (kind or ``Source(s)`` code) listing
+    the same title for the same SOC; otherwise every O*NET title weighs 1. The source of
+    such an alias is its first kind (occupation, alternate, reported, short). ESCO
+    preferred labels (split on "/" into masculine/feminine forms) and alternative labels
+    become aliases in their language; ISCO-08 alternative labels become English aliases.
+    ``weights`` multiplies the weight by source (``onet-occupation``, ``onet-alternate``,
+    ``onet-short``, ``onet-reported``, ``esco-preferred``, ``esco-alternative``,
+    ``isco08-alternative``).
     """
     weights = weights or {}
     soc_to_isco = _soc2018_to_isco(files)
@@ -573,13 +588,29 @@ def official_aliases(
             seen.add(key)
             out.append(Alias(text, isco, lang, w * weights.get(source, 1.0), source, soc))
 
-    onet = [(o.code, o.title, "onet-occupation") for o in files.onet_occupations]
-    onet += [(t.code, t.title, f"onet-{t.kind}") for t in files.onet_titles]
-    for code, title, source in onet:
-        soc = to_soc(code)
+    # O*NET titles: gather the evidence for each (SOC, title) first.
+    kind_rank = ["onet-occupation", "onet-alternate", "onet-reported", "onet-short"]
+    titles: dict[tuple[str, str], tuple[str, set[str], set[str]]] = {}
+    onet = [(o.code, o.title, "onet-occupation", "") for o in files.onet_occupations]
+    onet += [(t.code, t.title, f"onet-{t.kind}", t.source) for t in files.onet_titles]
+    for code, title, source, codes in onet:
+        title = title.strip()
+        if not title:
+            continue
+        key = (to_soc(code), title.casefold())
+        text, kinds, srcs = titles.setdefault(key, (title, set(), set()))
+        kinds.add(source)
+        srcs.add(source)
+        srcs.update(f"onet-source-{c.strip()}" for c in codes.split(",") if c.strip())
+    for (soc, _), (text, kinds, srcs) in titles.items():
+        source = min(kinds, key=kind_rank.index)
+        base = 1.0
+        if evidence:
+            base += max(ONET_KIND_BONUS.get(k, 0.0) for k in kinds)
+            base += ONET_SOURCE_BONUS * max(0, len(srcs - {"onet-alternate"}) - 1)
         for isco in soc_to_isco.get(soc, []):
-            w = 1.0 if primary.get(soc) == isco else secondary_weight
-            add(title, isco, "en", w, source, soc)
+            w = base if primary.get(soc) == isco else base * secondary_weight
+            add(text, isco, "en", w, source, soc)
     for occ in files.esco_occupations:
         for lang, label in occ.preferred.items():
             for part in label.split("/"):

@@ -218,6 +218,91 @@ def test_record_and_by_code(resolver: OccupationResolver) -> None:
     assert all(c.score == 1.0 for c in resolver.by_code("soc2018", "45-2092"))
 
 
+def test_prefer_hint_breaks_near_ties_and_is_backward_compatible() -> None:
+    records = [
+        OccupationRecord("9211", {"en": "Crop farm labourers"}, soc2018=("45-2092",)),
+        OccupationRecord("2632", {"en": "Sociologists"}, soc2018=("19-3041",)),
+        OccupationRecord("8322", {"en": "Car, taxi and van drivers"}, soc2018=("53-3054",)),
+    ]
+    aliases = [
+        Alias("Field Worker", "9211", "en", soc2018="45-2092"),
+        Alias("Field Worker", "2632", "en", 1.2, soc2018="19-3041"),
+        Alias("Taxi Driver", "8322", "en", soc2018="53-3054"),
+    ]
+    r = OccupationResolver(records, aliases)
+    assert r.resolve("field worker")[0].isco08 == "2632"
+    assert r.resolve("field worker", prefer=None) == r.resolve("field worker")
+    assert r.resolve("field worker", prefer={}) == r.resolve("field worker")
+    for prefer in ({"45-": 1.1}, {"45-2092": 1.1}, {"92": 1.1}, {"19-": 0.8}):
+        assert r.resolve("field worker", prefer=prefer)[0].isco08 == "9211", prefer
+        batch = r.resolve_many(["field worker"], prefer=prefer, limit=2)[0]
+        assert batch == r.resolve("field worker", prefer=prefer, limit=2)
+    # A hint never beats a clearly better match elsewhere, and scores stay in [0, 1].
+    got = r.resolve("taxi driver", prefer={"45-": 1.1})
+    assert got[0].isco08 == "8322" and all(0.0 <= c.score <= 1.0 for c in got)
+    boosted = r.resolve("field worker", prefer={"45-": 5.0})
+    assert all(0.0 <= c.score <= 1.0 for c in boosted)
+    cached = OccupationResolver(records, aliases, cache_size=16)
+    assert cached.resolve("field worker", prefer={"45-": 1.1})[0].isco08 == "9211"
+    assert cached.resolve("field worker")[0].isco08 == "2632"  # hint is part of the key
+
+
+def test_soc_of_a_soc_less_winning_alias_comes_from_the_group_vocabulary() -> None:
+    records = [
+        OccupationRecord(
+            "9213",
+            {"en": "Mixed crop and livestock farm labourers"},
+            soc2018=("45-2092", "45-2093"),
+        ),
+    ]
+    aliases = [
+        Alias("farm hands", "9213", "en", 1.0, "esco"),
+        Alias("Ranch Hand", "9213", "en", soc2018="45-2093"),
+        Alias("Crop Picker", "9213", "en", soc2018="45-2092"),
+    ]
+    r = OccupationResolver(records, aliases)
+    best = r.resolve("Farm Hand")[0]
+    assert best.matched == "farm hands" and best.soc2018[0] == "45-2093"
+    assert r.resolve("Mixed crop and livestock farm labourers")[0].soc2018[0] in {
+        "45-2092",
+        "45-2093",
+    }
+
+
+def test_equal_scores_go_to_the_soc_with_more_vocabulary() -> None:
+    records = [
+        OccupationRecord("9215", {"en": "Forestry labourers"}, soc2018=("45-4011",)),
+        OccupationRecord("9212", {"en": "Livestock farm labourers"}, soc2018=("45-2099",)),
+    ]
+    aliases = [
+        Alias("Forestry Worker", "9212", "en", soc2018="45-2099"),
+        Alias("Forestry Worker", "9215", "en", soc2018="45-4011"),
+        Alias("Tree Planter", "9215", "en", soc2018="45-4011"),
+        Alias("Brush Clearer", "9215", "en", soc2018="45-4011"),
+    ]
+    for order in (aliases, aliases[::-1]):
+        assert OccupationResolver(records, order).resolve("forestry worker")[0].isco08 == "9215"
+
+
+def test_glued_words_and_generic_leads_are_understood() -> None:
+    records = [
+        OccupationRecord("9212", {"en": "Livestock farm labourers"}, soc2018=("45-2093",)),
+        OccupationRecord("1431", {"en": "Sports centre managers"}, soc2018=("11-9199",)),
+        OccupationRecord("4110", {"en": "General office clerks"}, soc2018=("43-9061",)),
+    ]
+    aliases = [
+        Alias("Ranch Hand", "9212", "en", soc2018="45-2093"),
+        Alias("Ranch Worker", "9212", "en", soc2018="45-2093"),
+        Alias("Winter Sports Manager", "1431", "en", soc2018="11-9199"),
+        Alias("General Clerk", "4110", "en", soc2018="43-9061"),
+        Alias("General Office Worker", "4110", "en", soc2018="43-9061"),
+    ]
+    r = OccupationResolver(records, aliases)
+    assert r.resolve("Winter Ranchhand")[0].isco08 == "9212"
+    assert r.resolve("General Ranch Worker")[0].isco08 == "9212"
+    assert r.resolve("General Office Worker")[0].isco08 == "4110"
+
+
 def test_module_level_resolve(resolver: OccupationResolver) -> None:
     assert resolve(resolver, "farm worker", limit=1)[0].isco08 == "9211"
 

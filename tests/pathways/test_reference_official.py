@@ -161,11 +161,35 @@ def test_onet_titles_become_isco_aliases_with_their_soc(official: OfficialFiles)
     aliases = official_aliases(official)
     farm = [a for a in aliases if a.text == "Farm Worker" and a.soc2018 == "45-2092"]
     assert {a.isco08 for a in farm} >= {"9211"}
-    primary = [a for a in farm if a.weight == 1.0]
-    assert [a.isco08 for a in primary] == ["9211"]
+    top = max(a.weight for a in farm)
+    assert [a.isco08 for a in farm if a.weight == top] == ["9211"]
     esco = [a for a in aliases if a.source.startswith("esco") and a.lang == "es"]
     assert any(a.text == "jornalero hortícola" and a.isco08 == "9211" for a in esco)
     assert not any("/" in a.text for a in aliases if a.source == "esco-preferred")
+
+
+@needs_shared
+def test_onet_title_weights_grow_with_the_evidence(official: OfficialFiles) -> None:
+    aliases = official_aliases(official)
+    weight: dict[tuple[str, str | None], float] = {}
+    for a in aliases:
+        if a.source.startswith("onet"):
+            key = (a.text, a.soc2018)
+            weight[key] = max(weight.get(key, 0.0), a.weight)  # the SOC's primary group
+    # Listed by one source only (SOC, "08"): the base weight.
+    assert weight["Farm Worker", "45-2092"] == 1.0
+    # The occupation's own title, and a title employers report (sample of reported titles).
+    assert weight["Farmworkers and Laborers, Crop, Nursery, and Greenhouse", "45-2092"] >= 2
+    assert weight["Nursery Worker", "45-2092"] > 1.0
+    # An alternate title listed by several sources ("02,04,10") outweighs a single-source one.
+    assert weight["Ranch Hand", "45-2093"] > weight["Farm Worker", "45-2092"]
+    plain = official_aliases(official, evidence=False)
+    assert {a.weight for a in plain if a.source.startswith("onet")} <= {1.0, 0.85}
+    assert len(plain) == len(aliases)
+    # The source keeps the first kind listing the title: O*NET 27's reported titles are
+    # all alternate titles too, so they stay "onet-alternate" (as before), with the bonus.
+    nursery = [a for a in aliases if a.text == "Nursery Worker" and a.soc2018 == "45-2092"]
+    assert nursery and {a.source for a in nursery} == {"onet-alternate"}
 
 
 @needs_shared
