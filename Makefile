@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export PATHWAYS_ENV ?= development
 
-.PHONY: run test install install-test translations db reference demo benchmarks lint clean
+.PHONY: run test install install-test translations messages db reference demo benchmarks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,8 @@ benchmarks: install-test
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache
+
+# Developers: refresh the catalogs after changing user-visible text, then translate es/fr.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.venv .* instance tests data' -o pathways/translations/messages.pot .
+	$(BIN)/pybabel update -i pathways/translations/messages.pot -d pathways/translations

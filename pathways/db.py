@@ -74,9 +74,13 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
+    # BEGIN IMMEDIATE takes the write lock up front. A deferred transaction that read before
+    # another process committed cannot upgrade to a writer in WAL mode (SQLITE_BUSY, which the
+    # busy timeout does not retry); with several web or worker processes on one file that
+    # failure would be common. SQLite is the single-machine default; PostgreSQL scales out.
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "BEGIN")
+        mode = conn.get_execution_options().get("sqlite_begin", "BEGIN IMMEDIATE")
         conn.exec_driver_sql(mode)
 
 

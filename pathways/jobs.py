@@ -1,9 +1,7 @@
 """A database-backed job queue and the `pathways worker` loop.
 
 Any number of workers, on any hosts, may poll the same database: a job is claimed by exactly
-one of them. PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`. SQLite: `BEGIN IMMEDIATE` takes the
-write lock before reading, so two claimers never see the same queued row (SQLAlchemy would
-silently drop SKIP LOCKED there). Long work never runs inside a web request.
+one of them (see claim_next). Long work never runs inside a web request.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from pathways.db import is_sqlite, utcnow
+from pathways.db import utcnow
 from pathways.models import Job
 
 log = logging.getLogger("pathways.worker")
@@ -56,28 +54,12 @@ def worker_name() -> str:
 
 
 def claim_next(engine: Engine, worker: str) -> int | None:
-    """Atomically move the oldest queued job to running for `worker`; return its id."""
+    """Atomically move the oldest queued job to running for `worker`; return its id.
+
+    PostgreSQL skips rows other workers have locked. SQLite ignores FOR UPDATE, but every
+    SQLite transaction here begins IMMEDIATE (see db.py), so claimers run one at a time.
+    """
     now = utcnow()
-    if is_sqlite(engine):
-        with engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE") as conn:
-            with conn.begin():
-                row = conn.execute(
-                    select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1)
-                ).first()
-                if row is None:
-                    return None
-                conn.execute(
-                    update(Job)
-                    .where(Job.id == row[0])
-                    .values(
-                        status="running",
-                        claimed_by=worker,
-                        started_at=now,
-                        heartbeat_at=now,
-                        attempts=Job.attempts + 1,
-                    )
-                )
-                return int(row[0])
     with engine.begin() as conn:
         row = conn.execute(
             select(Job.id)
@@ -91,13 +73,8 @@ def claim_next(engine: Engine, worker: str) -> int | None:
         conn.execute(
             update(Job)
             .where(Job.id == row[0])
-            .values(
-                status="running",
-                claimed_by=worker,
-                started_at=now,
-                heartbeat_at=now,
-                attempts=Job.attempts + 1,
-            )
+            .values(status="running", claimed_by=worker, started_at=now, heartbeat_at=now,
+                    attempts=Job.attempts + 1)
         )
         return int(row[0])
 

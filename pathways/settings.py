@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / "data"
     max_upload_mb: int = Field(default=25, gt=0)
     catalog_cache_seconds: float = Field(default=30.0, ge=0)
+    # Session cookies only over HTTPS; defaults to true in production (TLS at the balancer).
+    cookie_secure: bool | None = None
 
     @field_validator("log_level")
     @classmethod

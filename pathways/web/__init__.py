@@ -6,8 +6,11 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    from pathways.web import account, home
+    from pathways.web import account, eligibility, home, ministry, programs
 
     app.register_blueprint(home.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(eligibility.bp)
+    app.register_blueprint(programs.bp)
+    app.register_blueprint(ministry.bp)
     app.jinja_env.globals.update(nav_items=home.nav_items)
