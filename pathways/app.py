@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from pathways import db as dbmod
 from pathways import migrate
 from pathways.extensions import babel, csrf, limiter, login_manager
+from pathways.sessions import PageSessionInterface
 from pathways.settings import SUPPORTED_LANGS, ConfigError, Settings, load_settings
 
 log = logging.getLogger("pathways")
@@ -56,9 +57,10 @@ def create_app(config: dict[str, Any] | None = None, *, check_schema: bool = Tru
         RATELIMIT_ENABLED=settings.ratelimit_enabled,
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
         RATELIMIT_HEADERS_ENABLED=True,
-        JSON_SORT_KEYS=False,
         TESTING=settings.env.value == "test",
     )
+    app.session_interface = PageSessionInterface()
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     app.extensions["pathways_settings"] = settings
     app.extensions["pathways_engine"] = engine
 

@@ -17,5 +17,20 @@ def register_api(app: Flask) -> None:
         __import__(module)
     csrf.exempt(api_bp)  # bearer-token API: no cookies, no CSRF
     app.register_blueprint(api_bp)
+    _apply_rate_limits(app)
     app.register_blueprint(meta.ops_bp)
     app.register_error_handler(ApiProblem, problem_response)
+
+
+def _apply_rate_limits(app: Flask) -> None:
+    """Wrap the limited operations of this app only when limits are on, so a capacity
+    benchmark (PATHWAYS_RATELIMIT_ENABLED=false) measures the endpoint, not the limiter."""
+    from pathways.api.spec import OPERATIONS
+    from pathways.extensions import limiter
+
+    if not app.config.get("RATELIMIT_ENABLED", True):
+        return
+    for op in OPERATIONS:
+        if op.limit is not None:
+            app.view_functions[op.endpoint] = limiter.limit(op.limit)(
+                app.view_functions[op.endpoint])

@@ -47,6 +47,8 @@ class Operation:
     roles: tuple[str, ...] | None
     raw_body: dict[str, str] | None = None
     description: str = ""
+    endpoint: str = ""
+    limit: str | Callable[[], str] | None = None
     path_params: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -128,12 +130,8 @@ def operation(
             result = view(**kwargs)
             return _respond(result)
 
-        view_func = handler
-        if limit is not None:
-            from pathways.extensions import limiter
-
-            view_func = limiter.limit(limit)(handler)
-        bp.add_url_rule(rule, endpoint=view.__name__, view_func=view_func, methods=[method])
+        op.endpoint, op.limit = f"{bp.name}.{view.__name__}", limit
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=handler, methods=[method])
         return handler
 
     return decorator
