@@ -239,7 +239,7 @@ def import_vacancies(fmt: str, file: Path, report_path: Path | None) -> None:
 @click.option("--once", is_flag=True, help="Process the queued jobs, then exit.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between queue polls.")
 def worker(once: bool, poll: float) -> None:
-    """Run queued background jobs (imports, matching runs). Run as many as you like."""
+    """Run queued background jobs (large vacancy uploads). Run as many as you like."""
     from pathways.app import configure_logging
     from pathways.jobs import run_worker
 
