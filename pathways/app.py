@@ -49,8 +49,11 @@ def create_app(config: dict[str, Any] | None = None, *, check_schema: bool = Tru
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=(settings.env.value == "production" if settings.cookie_secure is None
-                               else settings.cookie_secure),
+        SESSION_COOKIE_SECURE=(
+            settings.env.value == "production"
+            if settings.cookie_secure is None
+            else settings.cookie_secure
+        ),
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="es",
         BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR),

@@ -131,7 +131,7 @@ def seed_demo(applicants: int, vacancies: int, seed: int) -> None:
         f"demo data: {result.applicants_created} applicants and {result.vacancies_created} "
         f"vacancies created ({result.applicants_total} and {result.vacancies_total} in all)"
     )
-    click.echo("demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+    click.echo(f"demo logins (password for all: {demo.DEMO_PASSWORD}):")
     for email, role, country in result.logins:
         click.echo(f"  {role:<10} {country or '':<3} {email}")
 
@@ -188,12 +188,17 @@ def issue_token(email: str, name: str) -> None:
 
 @main.command("import-vacancies")
 @click.argument(
-    "fmt", metavar="FORMAT",
+    "fmt",
+    metavar="FORMAT",
     type=click.Choice(["oflc-h2a", "oflc-h2b", "seasonaljobs", "lmia", "jsonld", "csv"]),
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the full per-row report (JSON) to this file.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the full per-row report (JSON) to this file.",
+)
 def import_vacancies(fmt: str, file: Path, report_path: Path | None) -> None:
     """Import a file of vacancies (re-importing creates nothing new; all or nothing)."""
     import json
@@ -208,21 +213,31 @@ def import_vacancies(fmt: str, file: Path, report_path: Path | None) -> None:
         batch = imports.new_batch(session, fmt=fmt, filename=file.name, user=None)
         resolver = occupations.get_resolver(session)
         with click.progressbar(length=1, label=f"importing {file.name}", file=sys.stderr) as bar:
+
             def progress(done: int, total: int) -> None:
                 bar.length = total
                 bar.update(done - bar.pos)
 
             try:
-                batch = imports.run_import(session, batch, data, actor=Actor.system("cli"),
-                                           user=None, resolver=resolver,
-                                           data_dir=settings.data_dir, progress=progress)
+                batch = imports.run_import(
+                    session,
+                    batch,
+                    data,
+                    actor=Actor.system("cli"),
+                    user=None,
+                    resolver=resolver,
+                    data_dir=settings.data_dir,
+                    progress=progress,
+                )
             except ImportFormatError as exc:
                 _fail(str(exc), code=1)
                 return
         result = imports.report(batch)
-    click.echo(f"received {result['received']}: created {result['created']}, updated "
-               f"{result['updated']}, unchanged {result['unchanged']}, "
-               f"rejected {len(result['rejected'])}")
+    click.echo(
+        f"received {result['received']}: created {result['created']}, updated "
+        f"{result['updated']}, unchanged {result['unchanged']}, "
+        f"rejected {len(result['rejected'])}"
+    )
     if result["unknown_columns"]:
         click.echo("unknown columns (ignored): " + ", ".join(result["unknown_columns"]))
     for item in result["rejected"][:10]:

@@ -73,8 +73,13 @@ def claim_next(engine: Engine, worker: str) -> int | None:
         conn.execute(
             update(Job)
             .where(Job.id == row[0])
-            .values(status="running", claimed_by=worker, started_at=now, heartbeat_at=now,
-                    attempts=Job.attempts + 1)
+            .values(
+                status="running",
+                claimed_by=worker,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=Job.attempts + 1,
+            )
         )
         return int(row[0])
 

@@ -35,6 +35,7 @@ def vacancy_context() -> dict:
     from pathways.services import occupations
 
     config = settings()
-    return {"resolver": occupations.get_resolver(db_session(),
-                                                 max_age=config.catalog_cache_seconds),
-            "data_dir": config.data_dir}
+    return {
+        "resolver": occupations.get_resolver(db_session(), max_age=config.catalog_cache_seconds),
+        "data_dir": config.data_dir,
+    }

@@ -19,8 +19,13 @@ SHARED_DATA = Path(os.environ.get("PATHWAYS_SHARED_DATA", ROOT.parent / "shared"
 POSTGRES_URL = os.environ.get("PATHWAYS_TEST_POSTGRES_URL")
 # Reference tables survive between tests; everything else is emptied after each test.
 REFERENCE_TABLES = {
-    "program", "program_rule", "reference_version", "occupation", "occupation_code",
-    "occupation_alias", "alembic_version",
+    "program",
+    "program_rule",
+    "reference_version",
+    "occupation",
+    "occupation_code",
+    "occupation_alias",
+    "alembic_version",
 }
 PASSWORD = "correct-horse-battery"
 
@@ -55,7 +60,9 @@ def _backends() -> list[Any]:
         if POSTGRES_URL
         else pytest.param(
             "postgres",
-            marks=pytest.mark.skip(reason="PATHWAYS_TEST_POSTGRES_URL not set: PostgreSQL run skipped"),
+            marks=pytest.mark.skip(
+                reason="PATHWAYS_TEST_POSTGRES_URL not set: PostgreSQL run skipped"
+            ),
         )
     )
     return params
@@ -73,9 +80,10 @@ def _postgres_database() -> Iterator[str]:
         yield base.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
-            conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-            ), {"n": name})
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
 
@@ -183,8 +191,13 @@ def make_user(session: Any) -> Callable[..., Any]:
     def make(role: str = "officer", country: str | None = None, **kw: Any) -> Any:
         email = kw.pop("email", None) or f"{role}{next(counter)}-{uuid.uuid4().hex[:6]}@example.org"
         return accounts.create_user(
-            session, email=email, role=role, country=country, password=PASSWORD,
-            actor=Actor.system("test"), **kw,
+            session,
+            email=email,
+            role=role,
+            country=country,
+            password=PASSWORD,
+            actor=Actor.system("test"),
+            **kw,
         )
 
     return make

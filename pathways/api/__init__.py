@@ -33,4 +33,5 @@ def _apply_rate_limits(app: Flask) -> None:
     for op in OPERATIONS:
         if op.limit is not None:
             app.view_functions[op.endpoint] = limiter.limit(op.limit)(
-                app.view_functions[op.endpoint])
+                app.view_functions[op.endpoint]
+            )

@@ -12,8 +12,12 @@ from pathways.db import ping
 from pathways.requestctx import engine
 
 # Resource modules, imported once by register_api (each registers its operations).
-RESOURCE_MODULES: list[str] = ["pathways.api.accounts", "pathways.api.eligibility",
-                                 "pathways.api.vacancies", "pathways.api.occupations"]
+RESOURCE_MODULES: list[str] = [
+    "pathways.api.accounts",
+    "pathways.api.eligibility",
+    "pathways.api.vacancies",
+    "pathways.api.occupations",
+]
 
 ops_bp = Blueprint("ops", __name__)
 

@@ -15,11 +15,17 @@ def _limit() -> str:
     return settings().eligibility_rate_limit
 
 
-@operation(api_bp, "/occupations/resolve", "GET", tag="occupations", query=ResolveQuery,
-           summary="Resolve a job title to ISCO-08 candidates with national codes",
-           responses={200: ResolveResponse}, limit=_limit)
+@operation(
+    api_bp,
+    "/occupations/resolve",
+    "GET",
+    tag="occupations",
+    query=ResolveQuery,
+    summary="Resolve a job title to ISCO-08 candidates with national codes",
+    responses={200: ResolveResponse},
+    limit=_limit,
+)
 def resolve_occupation(query: ResolveQuery) -> dict[str, Any]:
     resolver = occupations.get_resolver(db_session(), max_age=settings().catalog_cache_seconds)
     candidates = resolver.resolve(query.title, lang=query.lang, limit=query.limit)
-    return {"query": query.title,
-            "candidates": [c.to_dict(query.lang or "en") for c in candidates]}
+    return {"query": query.title, "candidates": [c.to_dict(query.lang or "en") for c in candidates]}

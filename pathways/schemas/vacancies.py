@@ -11,8 +11,16 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from pathways.schemas.codes import CountryCode, LanguageCode
 from pathways.schemas.common import PageQuery, StrictModel
 
-ProgramCode = Literal["US-H2A", "US-H2B", "CA-TFWP-AG", "CA-SAWP", "CA-TFWP-LOW", "CA-TFWP-HIGH",
-                      "MX-TVTF", "MX-RT-WORK"]
+ProgramCode = Literal[
+    "US-H2A",
+    "US-H2B",
+    "CA-TFWP-AG",
+    "CA-SAWP",
+    "CA-TFWP-LOW",
+    "CA-TFWP-HIGH",
+    "MX-TVTF",
+    "MX-RT-WORK",
+]
 Period = Literal["hour", "day", "week", "biweekly", "month", "year", "piece"]
 CodeSystem = Literal["SOC2018", "ONETSOC", "NOC2021", "NOC2011", "SINCO2019"]
 
@@ -25,8 +33,9 @@ class Money(StrictModel):
 
 class Worksite(StrictModel):
     country: CountryCode = Field(examples=["US"])
-    subdivision: str | None = Field(default=None, pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$",
-                                    examples=["US-WA"])
+    subdivision: str | None = Field(
+        default=None, pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$", examples=["US-WA"]
+    )
     city: str | None = Field(default=None, max_length=200)
     postal_code: str | None = Field(default=None, max_length=20)
 
@@ -103,8 +112,9 @@ class VacancyUpdate(VacancyFields):
 class VacancyQuery(PageQuery):
     program: ProgramCode | None = None
     country: CountryCode | None = None
-    isco08: str | None = Field(default=None, pattern=r"^\d{1,4}$",
-                               description="ISCO-08 code or prefix (major/minor group)")
+    isco08: str | None = Field(
+        default=None, pattern=r"^\d{1,4}$", description="ISCO-08 code or prefix (major/minor group)"
+    )
     status: Literal["open", "closed"] | None = None
     q: str | None = Field(default=None, max_length=100, description="words in title/employer")
 

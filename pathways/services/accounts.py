@@ -69,12 +69,11 @@ def create_user(
     except ValueError:
         raise AccountError(f"unknown role {role!r}; use one of {', '.join(Role)}") from None
     country = country.strip().upper() if country else None
-    if role_value is Role.ministry:
-        if country not in DESTINATIONS + ORIGINS:
-            raise AccountError(
-                "a ministry user needs --country, one of "
-                f"{', '.join(DESTINATIONS + ORIGINS)} (destination or origin ministry)"
-            )
+    if role_value is Role.ministry and country not in DESTINATIONS + ORIGINS:
+        raise AccountError(
+            "a ministry user needs --country, one of "
+            f"{', '.join(DESTINATIONS + ORIGINS)} (destination or origin ministry)"
+        )
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if find_user(session, email) is not None:

@@ -1,4 +1,4 @@
-"""Recording writes: who did what, when. Callers pass identifiers and counts, never personal data."""
+"""Recording writes: who did what, when. Details are identifiers and counts, never personal data."""
 
 from __future__ import annotations
 

@@ -29,12 +29,22 @@ def parse(fmt: str, data: bytes) -> ParsedFile:
     return iter_parse(fmt, data).collect()
 
 
-def new_batch(session: Session, *, fmt: str, filename: str | None, user: User | None,
-              content: bytes | None = None) -> ImportBatch:
-    batch = ImportBatch(format=fmt, filename=(filename or "")[:255] or None, status="queued",
-                        uploaded_by_id=user.id if user else None,
-                        country=user.country if user is not None and user.role == "ministry"
-                        else None, content=content)
+def new_batch(
+    session: Session,
+    *,
+    fmt: str,
+    filename: str | None,
+    user: User | None,
+    content: bytes | None = None,
+) -> ImportBatch:
+    batch = ImportBatch(
+        format=fmt,
+        filename=(filename or "")[:255] or None,
+        status="queued",
+        uploaded_by_id=user.id if user else None,
+        country=user.country if user is not None and user.role == "ministry" else None,
+        content=content,
+    )
     session.add(batch)
     session.commit()
     return batch
@@ -59,19 +69,39 @@ def run_import(
     batch_id = batch.id
     try:
         parsed = parse(batch.format, data)
-        counts = _apply(session, batch, parsed, user=user, resolver=resolver,
-                        data_dir=data_dir, progress=progress)
+        counts = _apply(
+            session,
+            batch,
+            parsed,
+            user=user,
+            resolver=resolver,
+            data_dir=data_dir,
+            progress=progress,
+        )
         batch.received = len(parsed.rows)
         batch.created, batch.updated, batch.unchanged = (
-            counts["created"], counts["updated"], counts["unchanged"])
+            counts["created"],
+            counts["updated"],
+            counts["unchanged"],
+        )
         batch.rejected = counts["rejected"]
         batch.unknown_columns = parsed.unknown_columns
         batch.processed = batch.received
         batch.status, batch.finished_at, batch.content = "done", utcnow(), None
         session.add(batch)
-        record(session, actor, "vacancy.import", "import_batch", batch.id, format=batch.format,
-               received=batch.received, created=batch.created, updated=batch.updated,
-               unchanged=batch.unchanged, rejected=len(batch.rejected))
+        record(
+            session,
+            actor,
+            "vacancy.import",
+            "import_batch",
+            batch.id,
+            format=batch.format,
+            received=batch.received,
+            created=batch.created,
+            updated=batch.updated,
+            unchanged=batch.unchanged,
+            rejected=len(batch.rejected),
+        )
         session.commit()
         return batch
     except Exception as exc:
@@ -79,17 +109,27 @@ def run_import(
         failed = session.get(ImportBatch, batch_id)
         assert failed is not None
         failed.status, failed.finished_at = "failed", utcnow()
-        failed.error = str(exc)[:2000] if isinstance(exc, ImportFormatError) else (
-            f"the import stopped and nothing was saved: {type(exc).__name__}: {exc}"[:2000])
+        failed.error = (
+            str(exc)[:2000]
+            if isinstance(exc, ImportFormatError)
+            else (f"the import stopped and nothing was saved: {type(exc).__name__}: {exc}"[:2000])
+        )
         failed.created = failed.updated = failed.unchanged = 0
         session.add(failed)
         session.commit()
         raise
 
 
-def _apply(session: Session, batch: ImportBatch, parsed: ParsedFile, *, user: User | None,
-           resolver: OccupationResolver, data_dir: Path,
-           progress: Progress | None) -> dict[str, Any]:
+def _apply(
+    session: Session,
+    batch: ImportBatch,
+    parsed: ParsedFile,
+    *,
+    user: User | None,
+    resolver: OccupationResolver,
+    data_dir: Path,
+    progress: Progress | None,
+) -> dict[str, Any]:
     """Normalise every row first (slow, no write lock held, progress reported), then write all
     rows in one short transaction. SQLite allows one writer at a time: holding its lock for the
     whole import would block the progress updates the upload page follows."""
@@ -97,29 +137,45 @@ def _apply(session: Session, batch: ImportBatch, parsed: ParsedFile, *, user: Us
     ready: list[tuple[str, dict[str, Any]]] = []
     total = len(parsed.rows)
     for start in range(0, total, CHUNK):
-        for row in parsed.rows[start:start + CHUNK]:
+        for row in parsed.rows[start : start + CHUNK]:
             if row.vacancy is None:
-                counts["rejected"].append({"row": row.row, "errors": [
-                    {"field": e.field, "message": e.message} for e in row.errors]})
+                counts["rejected"].append(
+                    {
+                        "row": row.row,
+                        "errors": [{"field": e.field, "message": e.message} for e in row.errors],
+                    }
+                )
                 continue
             try:
                 vacancies.check_scope(user, row.vacancy.worksite_country)
             except vacancies.VacancyError as exc:
-                counts["rejected"].append({"row": row.row, "errors": [
-                    {"field": exc.field, "message": exc.message}]})
+                counts["rejected"].append(
+                    {"row": row.row, "errors": [{"field": exc.field, "message": exc.message}]}
+                )
                 continue
-            ready.append((row.vacancy.external_ref,
-                          vacancies.normalize(row.vacancy, resolver=resolver, data_dir=data_dir)))
+            ready.append(
+                (
+                    row.vacancy.external_ref,
+                    vacancies.normalize(row.vacancy, resolver=resolver, data_dir=data_dir),
+                )
+            )
         if progress is not None:
             progress(min(start + CHUNK, total), total)
     for start in range(0, len(ready), CHUNK):
-        chunk = ready[start:start + CHUNK]
+        chunk = ready[start : start + CHUNK]
         refs = [ref for ref, _ in chunk]
-        existing = {v.external_ref: v for v in session.exec(
-            select(Vacancy).where(Vacancy.external_ref.in_(refs)))}  # type: ignore[union-attr]
+        existing = {
+            v.external_ref: v
+            for v in session.exec(select(Vacancy).where(Vacancy.external_ref.in_(refs)))
+        }  # type: ignore[union-attr]
         for ref, values in chunk:
-            outcome, _ = vacancies.upsert(session, values, existing.get(ref),
-                                          user_id=user.id if user else None, batch_id=batch.id)
+            outcome, _ = vacancies.upsert(
+                session,
+                values,
+                existing.get(ref),
+                user_id=user.id if user else None,
+                batch_id=batch.id,
+            )
             counts[outcome] += 1
         session.flush()
     return counts
@@ -145,16 +201,21 @@ def queue_import(session: Session, batch: ImportBatch) -> Job:
 
 
 @jobs.handler("vacancy_import")
-def _run_queued(session: Session, job: Job, progress: Progress,
-                settings: Any) -> dict[str, Any] | None:
+def _run_queued(
+    session: Session, job: Job, progress: Progress, settings: Any
+) -> dict[str, Any] | None:
     from pathways.services import occupations
 
     batch = session.get(ImportBatch, job.payload["batch_id"])
     if batch is None or batch.content is None:
         raise LookupError(f"import batch {job.payload.get('batch_id')} has no file to import")
     user = session.get(User, batch.uploaded_by_id) if batch.uploaded_by_id else None
-    actor = Actor(user_id=user.id if user else None, label="worker",
-                  role=user.role if user else None, country=user.country if user else None)
+    actor = Actor(
+        user_id=user.id if user else None,
+        label="worker",
+        role=user.role if user else None,
+        country=user.country if user else None,
+    )
     resolver = occupations.get_resolver(session)
     batch_id = batch.id
 
@@ -164,10 +225,21 @@ def _run_queued(session: Session, job: Job, progress: Progress,
         from sqlalchemy import update
 
         with Session(session.get_bind()) as side:
-            side.exec(update(ImportBatch).where(ImportBatch.id == batch_id)  # type: ignore[call-overload]
-                      .values(processed=done, received=total))
+            side.exec(
+                update(ImportBatch)
+                .where(ImportBatch.id == batch_id)  # type: ignore[call-overload]
+                .values(processed=done, received=total)
+            )
             side.commit()
 
-    run_import(session, batch, bytes(batch.content), actor=actor, user=user, resolver=resolver,
-               data_dir=settings.data_dir, progress=report_progress)
+    run_import(
+        session,
+        batch,
+        bytes(batch.content),
+        actor=actor,
+        user=user,
+        resolver=resolver,
+        data_dir=settings.data_dir,
+        progress=report_progress,
+    )
     return None

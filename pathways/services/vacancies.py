@@ -26,19 +26,48 @@ from pathways.services.audit import Actor, record
 CENT = Decimal("0.01")
 # Fields compared to tell "updated" from "unchanged" on re-import.
 COMPARED = (
-    "program_code", "employer_name", "title", "title_lang", "native_code_system", "native_code",
-    "isco08", "positions", "worksite_country", "worksite_subdivision", "worksite_city",
-    "worksite_postal_code", "wage_amount_minor", "wage_currency", "wage_per", "wage_hourly_minor",
-    "wage_hourly_usd_minor", "hours_per_week", "start_date", "end_date", "housing_provided",
-    "transport_provided", "experience_months", "languages", "skills_text", "status", "raw",
+    "program_code",
+    "employer_name",
+    "title",
+    "title_lang",
+    "native_code_system",
+    "native_code",
+    "isco08",
+    "positions",
+    "worksite_country",
+    "worksite_subdivision",
+    "worksite_city",
+    "worksite_postal_code",
+    "wage_amount_minor",
+    "wage_currency",
+    "wage_per",
+    "wage_hourly_minor",
+    "wage_hourly_usd_minor",
+    "hours_per_week",
+    "start_date",
+    "end_date",
+    "housing_provided",
+    "transport_provided",
+    "experience_months",
+    "languages",
+    "skills_text",
+    "status",
+    "raw",
 )
 
 
 # Agricultural programs hire for farm work: a slight preference for those occupations settles
 # titles like "Farmworker" that also name non-farm jobs (the benchmark's H-2A prior, SOC and
 # ISCO prefixes; see tests/benchmarks/bench_resolver.py).
-AGRICULTURAL_PREFER = {"45-2": 1.1, "45-1011": 1.1, "49-3041": 1.1, "53-7064": 1.1,
-                       "37-3011": 1.1, "92": 1.1, "61": 1.1}
+AGRICULTURAL_PREFER = {
+    "45-2": 1.1,
+    "45-1011": 1.1,
+    "49-3041": 1.1,
+    "53-7064": 1.1,
+    "37-3011": 1.1,
+    "92": 1.1,
+    "61": 1.1,
+}
 AGRICULTURAL_PROGRAMS = {"US-H2A", "CA-SAWP", "CA-TFWP-AG"}
 
 
@@ -68,8 +97,9 @@ def resolve_occupation(resolver: OccupationResolver, v: ParsedVacancy) -> Occupa
     A national code narrows the choice; the title picks among its ISCO groups and confirms it.
     """
     prefer = AGRICULTURAL_PREFER if v.program in AGRICULTURAL_PROGRAMS else None
-    by_title = resolver.resolve(v.title, lang=v.title_lang, limit=5, prefer=prefer) \
-        if v.title else []
+    by_title = (
+        resolver.resolve(v.title, lang=v.title_lang, limit=5, prefer=prefer) if v.title else []
+    )
     title_scores = {c.isco08: c.score for c in by_title}
     by_code = []
     if v.native_code and v.native_code_system:
@@ -77,27 +107,26 @@ def resolve_occupation(resolver: OccupationResolver, v: ParsedVacancy) -> Occupa
     if by_code:
         best = max(by_code, key=lambda c: title_scores.get(c.isco08, 0.0))
         agreement = title_scores.get(best.isco08, 0.0)
-        return OccupationMatch(best.isco08, round(max(0.8, agreement), 3) if agreement
-                               else 0.75)
+        return OccupationMatch(best.isco08, round(max(0.8, agreement), 3) if agreement else 0.75)
     if by_title:
         return OccupationMatch(by_title[0].isco08, round(by_title[0].score, 3))
     return OccupationMatch(None, None)
 
 
-def normalize(
-    v: ParsedVacancy, *, resolver: OccupationResolver, data_dir: Path
-) -> dict[str, Any]:
+def normalize(v: ParsedVacancy, *, resolver: OccupationResolver, data_dir: Path) -> dict[str, Any]:
     """The column values of a Vacancy row for a parsed or posted vacancy."""
     occupation = resolve_occupation(resolver, v)
     hourly = v.wage_hourly
     if hourly is None and v.wage_amount is not None and v.wage_per:
-        hourly = hourly_wage_detail(v.wage_amount, v.wage_per,
-                                    hours_per_week=v.hours_per_week).amount
+        hourly = hourly_wage_detail(
+            v.wage_amount, v.wage_per, hours_per_week=v.hours_per_week
+        ).amount
     hourly_usd = None
     if hourly is not None and v.wage_currency:
         try:
-            hourly_usd = to_usd(hourly, v.wage_currency, v.start_date or date.today(),
-                                fx_table(data_dir))
+            hourly_usd = to_usd(
+                hourly, v.wage_currency, v.start_date or date.today(), fx_table(data_dir)
+            )
         except FxRateMissing:
             hourly_usd = None
     return {
@@ -144,8 +173,14 @@ def check_scope(user: User | None, country: str) -> None:
         )
 
 
-def upsert(session: Session, values: dict[str, Any], existing: Vacancy | None,
-           *, user_id: int | None, batch_id: int | None = None) -> tuple[str, Vacancy]:
+def upsert(
+    session: Session,
+    values: dict[str, Any],
+    existing: Vacancy | None,
+    *,
+    user_id: int | None,
+    batch_id: int | None = None,
+) -> tuple[str, Vacancy]:
     """Insert, update or leave a vacancy; returns ("created"|"updated"|"unchanged", row)."""
     if existing is None:
         row = Vacancy(**values, created_by_id=user_id, import_batch_id=batch_id)
@@ -167,23 +202,48 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def create_vacancy(session: Session, v: ParsedVacancy, *, actor: Actor, user: User,
-                   resolver: OccupationResolver, data_dir: Path) -> Vacancy:
+def create_vacancy(
+    session: Session,
+    v: ParsedVacancy,
+    *,
+    actor: Actor,
+    user: User,
+    resolver: OccupationResolver,
+    data_dir: Path,
+) -> Vacancy:
     check_scope(user, v.worksite_country)
     if v.external_ref and find_by_ref(session, v.external_ref) is not None:
-        raise VacancyError("external_ref", f"a vacancy with external_ref {v.external_ref!r} "
-                           "already exists; update it instead", status=409)
+        raise VacancyError(
+            "external_ref",
+            f"a vacancy with external_ref {v.external_ref!r} already exists; update it instead",
+            status=409,
+        )
     values = normalize(v, resolver=resolver, data_dir=data_dir)
     _, row = upsert(session, values, None, user_id=user.id)
     session.flush()
-    record(session, actor, "vacancy.create", "vacancy", row.id, program=row.program_code,
-           positions=row.positions)
+    record(
+        session,
+        actor,
+        "vacancy.create",
+        "vacancy",
+        row.id,
+        program=row.program_code,
+        positions=row.positions,
+    )
     session.commit()
     return row
 
 
-def update_vacancy(session: Session, row: Vacancy, v: ParsedVacancy, *, actor: Actor, user: User,
-                   resolver: OccupationResolver, data_dir: Path) -> Vacancy:
+def update_vacancy(
+    session: Session,
+    row: Vacancy,
+    v: ParsedVacancy,
+    *,
+    actor: Actor,
+    user: User,
+    resolver: OccupationResolver,
+    data_dir: Path,
+) -> Vacancy:
     check_scope(user, row.worksite_country)
     check_scope(user, v.worksite_country)
     values = normalize(v, resolver=resolver, data_dir=data_dir)
@@ -204,22 +264,54 @@ def close_vacancy(session: Session, row: Vacancy, *, actor: Actor, user: User) -
     return row
 
 
-def from_api(body: dict[str, Any], *, source: str,
-             base: ParsedVacancy | None = None) -> ParsedVacancy:
+def from_api(
+    body: dict[str, Any], *, source: str, base: ParsedVacancy | None = None
+) -> ParsedVacancy:
     """A ParsedVacancy from an API body (nested as in API.md); `base` fills absent fields."""
-    values: dict[str, Any] = asdict(base) if base is not None else {
-        "external_ref": "", "employer_name": None, "title_lang": None,
-        "native_code_system": None, "native_code": None, "worksite_subdivision": None,
-        "worksite_city": None, "worksite_postal_code": None, "wage_amount": None,
-        "wage_currency": None, "wage_per": None, "hours_per_week": None, "start_date": None,
-        "end_date": None, "housing_provided": None, "transport_provided": None,
-        "experience_months": None, "languages": [], "skills_text": None, "status": "open",
-        "raw": {},
-    }
+    values: dict[str, Any] = (
+        asdict(base)
+        if base is not None
+        else {
+            "external_ref": "",
+            "employer_name": None,
+            "title_lang": None,
+            "native_code_system": None,
+            "native_code": None,
+            "worksite_subdivision": None,
+            "worksite_city": None,
+            "worksite_postal_code": None,
+            "wage_amount": None,
+            "wage_currency": None,
+            "wage_per": None,
+            "hours_per_week": None,
+            "start_date": None,
+            "end_date": None,
+            "housing_provided": None,
+            "transport_provided": None,
+            "experience_months": None,
+            "languages": [],
+            "skills_text": None,
+            "status": "open",
+            "raw": {},
+        }
+    )
     values["source"], values["wage_hourly"] = source, None
-    flat = {k: body[k] for k in ("program", "title", "title_lang", "positions", "start_date",
-                                 "end_date", "hours_per_week", "housing_provided",
-                                 "transport_provided", "status") if k in body}
+    flat = {
+        k: body[k]
+        for k in (
+            "program",
+            "title",
+            "title_lang",
+            "positions",
+            "start_date",
+            "end_date",
+            "hours_per_week",
+            "housing_provided",
+            "transport_provided",
+            "status",
+        )
+        if k in body
+    }
     if "program" in flat:
         flat["program"] = flat.pop("program")
     values.update(flat)
@@ -232,16 +324,26 @@ def from_api(body: dict[str, Any], *, source: str,
         values["native_code"] = body["occupation_code"]["code"]
     if body.get("worksite"):
         site = body["worksite"]
-        values.update(worksite_country=site["country"], worksite_subdivision=site.get("subdivision"),
-                      worksite_city=site.get("city"), worksite_postal_code=site.get("postal_code"))
+        values.update(
+            worksite_country=site["country"],
+            worksite_subdivision=site.get("subdivision"),
+            worksite_city=site.get("city"),
+            worksite_postal_code=site.get("postal_code"),
+        )
     if "wage" in body:
         wage = body["wage"] or {}
-        values.update(wage_amount=wage.get("amount"), wage_currency=wage.get("currency"),
-                      wage_per=wage.get("per"))
+        values.update(
+            wage_amount=wage.get("amount"),
+            wage_currency=wage.get("currency"),
+            wage_per=wage.get("per"),
+        )
     if body.get("requirements") is not None:
         req = body["requirements"]
-        values.update(experience_months=req.get("experience_months"),
-                      languages=list(req.get("languages") or []), skills_text=req.get("skills"))
+        values.update(
+            experience_months=req.get("experience_months"),
+            languages=list(req.get("languages") or []),
+            skills_text=req.get("skills"),
+        )
     return ParsedVacancy(**values)
 
 
@@ -252,26 +354,46 @@ def find_by_ref(session: Session, ref: str) -> Vacancy | None:
 def as_parsed(row: Vacancy) -> ParsedVacancy:
     """A stored vacancy back in the importers' shape (for partial updates)."""
     return ParsedVacancy(
-        external_ref=row.external_ref or "", program=row.program_code,
-        employer_name=row.employer_name, title=row.title, title_lang=row.title_lang,
-        native_code_system=row.native_code_system, native_code=row.native_code,
-        positions=row.positions, worksite_country=row.worksite_country,
-        worksite_subdivision=row.worksite_subdivision, worksite_city=row.worksite_city,
+        external_ref=row.external_ref or "",
+        program=row.program_code,
+        employer_name=row.employer_name,
+        title=row.title,
+        title_lang=row.title_lang,
+        native_code_system=row.native_code_system,
+        native_code=row.native_code,
+        positions=row.positions,
+        worksite_country=row.worksite_country,
+        worksite_subdivision=row.worksite_subdivision,
+        worksite_city=row.worksite_city,
         worksite_postal_code=row.worksite_postal_code,
         wage_amount=Decimal(row.wage_amount_minor) / 100 if row.wage_amount_minor else None,
-        wage_currency=row.wage_currency, wage_per=row.wage_per, wage_hourly=None,
+        wage_currency=row.wage_currency,
+        wage_per=row.wage_per,
+        wage_hourly=None,
         hours_per_week=Decimal(str(row.hours_per_week)) if row.hours_per_week else None,
-        start_date=row.start_date, end_date=row.end_date, housing_provided=row.housing_provided,
-        transport_provided=row.transport_provided, experience_months=row.experience_months,
-        languages=list(row.languages), skills_text=row.skills_text, status=row.status,
-        source=row.source, raw=row.raw or {},
+        start_date=row.start_date,
+        end_date=row.end_date,
+        housing_provided=row.housing_provided,
+        transport_provided=row.transport_provided,
+        experience_months=row.experience_months,
+        languages=list(row.languages),
+        skills_text=row.skills_text,
+        status=row.status,
+        source=row.source,
+        raw=row.raw or {},
     )
 
 
 def list_vacancies(
-    session: Session, *, program: str | None = None, country: str | None = None,
-    isco08: str | None = None, status: str | None = None, q: str | None = None,
-    page: int = 1, per_page: int = 50,
+    session: Session,
+    *,
+    program: str | None = None,
+    country: str | None = None,
+    isco08: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
 ) -> tuple[list[Vacancy], int]:
     stmt = select(Vacancy)
     if program:
@@ -284,11 +406,18 @@ def list_vacancies(
         stmt = stmt.where(Vacancy.status == status)
     if q:
         like = f"%{q.strip()}%"
-        stmt = stmt.where(or_(Vacancy.title.ilike(like),  # type: ignore[attr-defined]
-                              Vacancy.employer_name.ilike(like)))  # type: ignore[union-attr]
+        stmt = stmt.where(
+            or_(
+                Vacancy.title.ilike(like),  # type: ignore[attr-defined]
+                Vacancy.employer_name.ilike(like),
+            )
+        )  # type: ignore[union-attr]
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(stmt.order_by(Vacancy.id.desc())  # type: ignore[union-attr]
-                        .offset((page - 1) * per_page).limit(per_page)).all()
+    rows = session.exec(
+        stmt.order_by(Vacancy.id.desc())  # type: ignore[union-attr]
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
     return list(rows), int(total)
 
 
@@ -312,14 +441,21 @@ def to_public(row: Vacancy, *, isco_title: str | None, include_raw: bool = False
         "title": row.title,
         "employer": {"name": row.employer_name} if row.employer_name else None,
         "occupation": {
-            "title": row.title, "title_lang": row.title_lang,
-            "native_system": row.native_code_system, "native_code": row.native_code,
-            "isco08": row.isco08, "isco08_title": isco_title,
+            "title": row.title,
+            "title_lang": row.title_lang,
+            "native_system": row.native_code_system,
+            "native_code": row.native_code,
+            "isco08": row.isco08,
+            "isco08_title": isco_title,
             "confidence": row.isco08_confidence,
         },
         "positions": row.positions,
-        "worksite": {"country": row.worksite_country, "subdivision": row.worksite_subdivision,
-                     "city": row.worksite_city, "postal_code": row.worksite_postal_code},
+        "worksite": {
+            "country": row.worksite_country,
+            "subdivision": row.worksite_subdivision,
+            "city": row.worksite_city,
+            "postal_code": row.worksite_postal_code,
+        },
         "wage": _money(row.wage_amount_minor, row.wage_currency, row.wage_per),
         "wage_hourly": _money(row.wage_hourly_minor, row.wage_currency, "hour"),
         "wage_hourly_usd": _money(row.wage_hourly_usd_minor, "USD", "hour"),
@@ -328,8 +464,11 @@ def to_public(row: Vacancy, *, isco_title: str | None, include_raw: bool = False
         "end_date": row.end_date,
         "housing_provided": row.housing_provided,
         "transport_provided": row.transport_provided,
-        "requirements": {"experience_months": row.experience_months,
-                         "languages": list(row.languages), "skills": row.skills_text},
+        "requirements": {
+            "experience_months": row.experience_months,
+            "languages": list(row.languages),
+            "skills": row.skills_text,
+        },
         "status": row.status,
         "source": row.source,
         "external_ref": row.external_ref,
@@ -337,5 +476,3 @@ def to_public(row: Vacancy, *, isco_title: str | None, include_raw: bool = False
         "updated_at": row.updated_at,
         **({"raw": row.raw} if include_raw else {}),
     }
-
-

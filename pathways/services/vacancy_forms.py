@@ -12,15 +12,37 @@ from pathways.schemas.vacancies import VacancyCreate
 
 SUBDIVISIONS = {"US": US_STATES, "CA": CA_PROVINCES, "MX": MX_STATES}
 CURRENCIES = {"US": "USD", "CA": "CAD", "MX": "MXN"}
-FIELDS = ("program", "title", "title_lang", "code_system", "code", "employer", "positions",
-          "subdivision", "city", "postal_code", "wage_amount", "wage_currency", "wage_per",
-          "hours_per_week", "start_date", "end_date", "housing_provided", "transport_provided",
-          "experience_months", "languages", "skills", "external_ref")
+FIELDS = (
+    "program",
+    "title",
+    "title_lang",
+    "code_system",
+    "code",
+    "employer",
+    "positions",
+    "subdivision",
+    "city",
+    "postal_code",
+    "wage_amount",
+    "wage_currency",
+    "wage_per",
+    "hours_per_week",
+    "start_date",
+    "end_date",
+    "housing_provided",
+    "transport_provided",
+    "experience_months",
+    "languages",
+    "skills",
+    "external_ref",
+)
 
 
 def subdivision_choices(country: str) -> list[tuple[str, str]]:
-    return sorted(((f"{country}-{code}", name) for code, name in SUBDIVISIONS[country].items()),
-                  key=lambda item: item[1])
+    return sorted(
+        ((f"{country}-{code}", name) for code, name in SUBDIVISIONS[country].items()),
+        key=lambda item: item[1],
+    )
 
 
 def body_from_form(form: dict[str, str], country: str) -> dict[str, Any]:
@@ -29,12 +51,20 @@ def body_from_form(form: dict[str, str], country: str) -> dict[str, Any]:
         return text or None
 
     body: dict[str, Any] = {
-        "program": value("program"), "title": value("title"), "title_lang": value("title_lang"),
+        "program": value("program"),
+        "title": value("title"),
+        "title_lang": value("title_lang"),
         "positions": value("positions"),
-        "worksite": {"country": country, "subdivision": value("subdivision"),
-                     "city": value("city"), "postal_code": value("postal_code")},
-        "start_date": value("start_date"), "end_date": value("end_date"),
-        "external_ref": value("external_ref"), "hours_per_week": value("hours_per_week"),
+        "worksite": {
+            "country": country,
+            "subdivision": value("subdivision"),
+            "city": value("city"),
+            "postal_code": value("postal_code"),
+        },
+        "start_date": value("start_date"),
+        "end_date": value("end_date"),
+        "external_ref": value("external_ref"),
+        "hours_per_week": value("hours_per_week"),
         "housing_provided": form.get("housing_provided") == "on",
         "transport_provided": form.get("transport_provided") == "on",
         "requirements": {
@@ -46,17 +76,22 @@ def body_from_form(form: dict[str, str], country: str) -> dict[str, Any]:
     if value("employer"):
         body["employer"] = {"name": value("employer")}
     if value("code"):
-        body["occupation_code"] = {"system": value("code_system") or "SOC2018",
-                                   "code": value("code")}
+        body["occupation_code"] = {
+            "system": value("code_system") or "SOC2018",
+            "code": value("code"),
+        }
     if value("wage_amount"):
-        body["wage"] = {"amount": value("wage_amount"),
-                        "currency": value("wage_currency") or CURRENCIES[country],
-                        "per": value("wage_per") or "hour"}
+        body["wage"] = {
+            "amount": value("wage_amount"),
+            "currency": value("wage_currency") or CURRENCIES[country],
+            "per": value("wage_per") or "hour",
+        }
     return body
 
 
-def validate_form(form: dict[str, str], country: str) -> tuple[VacancyCreate | None,
-                                                               dict[str, str]]:
+def validate_form(
+    form: dict[str, str], country: str
+) -> tuple[VacancyCreate | None, dict[str, str]]:
     """The validated body, or the errors keyed by form field name."""
     try:
         return VacancyCreate.model_validate(body_from_form(form, country)), {}
@@ -92,16 +127,26 @@ def form_from_vacancy(row: Vacancy) -> dict[str, str]:
         return "" if value is None else str(value)
 
     return {
-        "program": row.program_code, "title": row.title, "title_lang": s(row.title_lang),
-        "code_system": s(row.native_code_system), "code": s(row.native_code),
-        "employer": s(row.employer_name), "positions": s(row.positions),
-        "subdivision": s(row.worksite_subdivision), "city": s(row.worksite_city),
+        "program": row.program_code,
+        "title": row.title,
+        "title_lang": s(row.title_lang),
+        "code_system": s(row.native_code_system),
+        "code": s(row.native_code),
+        "employer": s(row.employer_name),
+        "positions": s(row.positions),
+        "subdivision": s(row.worksite_subdivision),
+        "city": s(row.worksite_city),
         "postal_code": s(row.worksite_postal_code),
         "wage_amount": s(row.wage_amount_minor / 100 if row.wage_amount_minor else None),
-        "wage_currency": s(row.wage_currency), "wage_per": s(row.wage_per),
-        "hours_per_week": s(row.hours_per_week), "start_date": s(row.start_date),
-        "end_date": s(row.end_date), "housing_provided": "on" if row.housing_provided else "",
+        "wage_currency": s(row.wage_currency),
+        "wage_per": s(row.wage_per),
+        "hours_per_week": s(row.hours_per_week),
+        "start_date": s(row.start_date),
+        "end_date": s(row.end_date),
+        "housing_provided": "on" if row.housing_provided else "",
         "transport_provided": "on" if row.transport_provided else "",
-        "experience_months": s(row.experience_months), "languages": ", ".join(row.languages),
-        "skills": s(row.skills_text), "external_ref": s(row.external_ref),
+        "experience_months": s(row.experience_months),
+        "languages": ", ".join(row.languages),
+        "skills": s(row.skills_text),
+        "external_ref": s(row.external_ref),
     }

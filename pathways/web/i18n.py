@@ -1,4 +1,4 @@
-"""Which language a page speaks: an explicit choice, else the user's, else Spanish for applicants."""
+"""The language of a page: an explicit choice, else the user's, else Spanish for applicants."""
 
 from __future__ import annotations
 

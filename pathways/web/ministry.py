@@ -57,7 +57,9 @@ def _vacancy(vacancy_id: int, user: User) -> Vacancy:
 
 def _form_context(country: str, form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
     return {
-        "country": country, "form": form, "errors": errors,
+        "country": country,
+        "form": form,
+        "errors": errors,
         "programs": [p for p in PROGRAM_ORDER if p.startswith(country)],
         "subdivisions": vacancy_forms.subdivision_choices(country),
         "currency": vacancy_forms.CURRENCIES[country],
@@ -73,13 +75,24 @@ def vacancies_list():  # type: ignore[no-untyped-def]
     status = request.args.get("status") or None
     program = request.args.get("program") or None
     rows, total = vacancies.list_vacancies(
-        db_session(), country=country, status=status if status in {"open", "closed"} else None,
-        program=program if program in PROGRAM_ORDER else None, q=request.args.get("q") or None,
-        page=page, per_page=PER_PAGE)
+        db_session(),
+        country=country,
+        status=status if status in {"open", "closed"} else None,
+        program=program if program in PROGRAM_ORDER else None,
+        q=request.args.get("q") or None,
+        page=page,
+        per_page=PER_PAGE,
+    )
     return render_template(
-        "ministry/vacancies.html", rows=rows, total=total, page=page, per_page=PER_PAGE,
-        country=country, programs=[p for p in PROGRAM_ORDER if p.startswith(country)],
-        filters={"status": status or "", "program": program or "", "q": request.args.get("q", "")})
+        "ministry/vacancies.html",
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        country=country,
+        programs=[p for p in PROGRAM_ORDER if p.startswith(country)],
+        filters={"status": status or "", "program": program or "", "q": request.args.get("q", "")},
+    )
 
 
 @bp.route("/vacancies/new", methods=["GET", "POST"])
@@ -94,17 +107,23 @@ def vacancy_new():  # type: ignore[no-untyped-def]
         if body is not None:
             try:
                 row = vacancies.create_vacancy(
-                    db_session(), vacancies.from_api(body.model_dump(), source="web"),
-                    actor=actor_for(user), user=user, **vacancy_context())
+                    db_session(),
+                    vacancies.from_api(body.model_dump(), source="web"),
+                    actor=actor_for(user),
+                    user=user,
+                    **vacancy_context(),
+                )
             except vacancies.VacancyError as exc:
                 errors = {exc.field.split(".")[-1]: exc.message}
             else:
                 flash(_("The vacancy was saved."), "info")
-                return redirect(url_for("ministry.vacancies_list", country=country)
-                                + f"#vacancy-{row.id}")
+                return redirect(
+                    url_for("ministry.vacancies_list", country=country) + f"#vacancy-{row.id}"
+                )
     status = 400 if errors else 200
-    return render_template("ministry/vacancy_form.html", editing=None,
-                           **_form_context(country, form, errors)), status
+    return render_template(
+        "ministry/vacancy_form.html", editing=None, **_form_context(country, form, errors)
+    ), status
 
 
 @bp.route("/vacancies/<int:vacancy_id>/edit", methods=["GET", "POST"])
@@ -113,8 +132,9 @@ def vacancy_edit(vacancy_id: int):  # type: ignore[no-untyped-def]
     user = _user()
     row = _vacancy(vacancy_id, user)
     country = row.worksite_country
-    form = request.form.to_dict() if request.method == "POST" else \
-        vacancy_forms.form_from_vacancy(row)
+    form = (
+        request.form.to_dict() if request.method == "POST" else vacancy_forms.form_from_vacancy(row)
+    )
     errors: dict[str, str] = {}
     if request.method == "POST":
         form.setdefault("external_ref", row.external_ref or "")
@@ -122,15 +142,17 @@ def vacancy_edit(vacancy_id: int):  # type: ignore[no-untyped-def]
         if body is not None:
             parsed = vacancies.from_api(body.model_dump(), source=row.source)
             try:
-                vacancies.update_vacancy(db_session(), row, parsed, actor=actor_for(user),
-                                         user=user, **vacancy_context())
+                vacancies.update_vacancy(
+                    db_session(), row, parsed, actor=actor_for(user), user=user, **vacancy_context()
+                )
             except vacancies.VacancyError as exc:
                 errors = {exc.field.split(".")[-1]: exc.message}
             else:
                 flash(_("The vacancy was saved."), "info")
                 return redirect(url_for("ministry.vacancies_list", country=country))
-    return render_template("ministry/vacancy_form.html", editing=row,
-                           **_form_context(country, form, errors)), 400 if errors else 200
+    return render_template(
+        "ministry/vacancy_form.html", editing=row, **_form_context(country, form, errors)
+    ), 400 if errors else 200
 
 
 @bp.post("/vacancies/<int:vacancy_id>/close")
@@ -146,8 +168,12 @@ def vacancy_close(vacancy_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/vacancies-template.csv")
 @role_required("ministry", "admin")
 def csv_template():  # type: ignore[no-untyped-def]
-    return send_file(settings().data_dir / "templates" / "vacancies.csv", mimetype="text/csv",
-                     as_attachment=True, download_name="pathways-vacancies-template.csv")
+    return send_file(
+        settings().data_dir / "templates" / "vacancies.csv",
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name="pathways-vacancies-template.csv",
+    )
 
 
 @bp.route("/imports/new", methods=["GET", "POST"])
@@ -170,25 +196,37 @@ def import_new():  # type: ignore[no-untyped-def]
                 error = str(exc)
         if error is None:
             session = db_session()
-            batch = imports.new_batch(session, fmt=fmt, user=user,
-                                      filename=upload.filename if upload else None,
-                                      content=data if len(data) > INLINE_IMPORT_BYTES else None)
+            batch = imports.new_batch(
+                session,
+                fmt=fmt,
+                user=user,
+                filename=upload.filename if upload else None,
+                content=data if len(data) > INLINE_IMPORT_BYTES else None,
+            )
             if len(data) > INLINE_IMPORT_BYTES:
                 imports.queue_import(session, batch)
             else:
-                imports.run_import(session, batch, data, actor=actor_for(user), user=user,
-                                   **vacancy_context())
+                imports.run_import(
+                    session, batch, data, actor=actor_for(user), user=user, **vacancy_context()
+                )
             return redirect(url_for("ministry.import_status", batch_id=batch.id))
-    return render_template("ministry/import_form.html", formats=FORMAT_NAMES, error=error,
-                           limit_mb=settings().max_upload_mb), 400 if error else 200
+    return render_template(
+        "ministry/import_form.html",
+        formats=FORMAT_NAMES,
+        error=error,
+        limit_mb=settings().max_upload_mb,
+    ), 400 if error else 200
 
 
 def _batch(batch_id: int, user: User) -> ImportBatch:
     batch = db_session().get(ImportBatch, batch_id)
     if batch is None:
         abort(404)
-    if user.role == "ministry" and batch.uploaded_by_id != user.id and \
-            batch.country != user.country:
+    if (
+        user.role == "ministry"
+        and batch.uploaded_by_id != user.id
+        and batch.country != user.country
+    ):
         abort(403)
     return batch
 
@@ -203,6 +241,13 @@ def import_status(batch_id: int):  # type: ignore[no-untyped-def]
 @role_required("ministry", "admin")
 def import_progress(batch_id: int):  # type: ignore[no-untyped-def]
     batch = _batch(batch_id, _user())
-    return jsonify(status=batch.status, processed=batch.processed, received=batch.received,
-                   created=batch.created, updated=batch.updated, unchanged=batch.unchanged,
-                   rejected=len(batch.rejected or []), error=batch.error)
+    return jsonify(
+        status=batch.status,
+        processed=batch.processed,
+        received=batch.received,
+        created=batch.created,
+        updated=batch.updated,
+        unchanged=batch.unchanged,
+        rejected=len(batch.rejected or []),
+        error=batch.error,
+    )

@@ -8,7 +8,6 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-NOT_TRANSLATED = pytest.mark.xfail(reason="es/fr catalogs not compiled yet", strict=False)
 
 
 def fill_as_guatemalan_adult(page, live_server: str) -> None:
@@ -46,7 +45,6 @@ def test_guatemalan_adult_reads_result_cards_on_a_phone(live_server, page) -> No
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-@NOT_TRANSLATED
 def test_result_cards_read_in_spanish(live_server, page) -> None:
     fill_as_guatemalan_adult(page, live_server)
     assert "No cumple" in page.locator("#program-CA-SAWP .status").inner_text()

@@ -26,8 +26,10 @@ def test_healthz_503_when_database_is_gone(app, monkeypatch) -> None:
 
 
 def test_unknown_api_path_and_method_are_problems(client) -> None:
-    for response, status in [(client.get("/api/v1/nothing-here"), 404),
-                             (client.delete("/api/v1/me"), 405)]:
+    for response, status in [
+        (client.get("/api/v1/nothing-here"), 404),
+        (client.delete("/api/v1/me"), 405),
+    ]:
         assert response.status_code == status
         assert response.content_type == "application/problem+json"
         body = response.get_json(force=True)
@@ -62,8 +64,9 @@ def test_docs_page_works_offline(client) -> None:
 
 def test_one_log_line_per_request_without_personal_data(client, caplog) -> None:
     caplog.set_level(logging.INFO, logger="pathways.request")
-    response = client.get("/healthz?name=Maria+Lopez&birth_date=1994-05-02",
-                          headers={"X-Request-ID": "req-12345678"})
+    response = client.get(
+        "/healthz?name=Maria+Lopez&birth_date=1994-05-02", headers={"X-Request-ID": "req-12345678"}
+    )
     lines = [r.getMessage() for r in caplog.records if r.name == "pathways.request"]
     assert len(lines) == 1
     line = lines[0]

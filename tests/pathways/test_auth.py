@@ -53,16 +53,18 @@ def test_login_requires_csrf(client, make_user) -> None:
     user = make_user("officer")
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400
-    assert "csrf" in response.get_data(as_text=True).lower() or "form" in response.get_data(
-        as_text=True
-    ).lower()
+    assert (
+        "csrf" in response.get_data(as_text=True).lower()
+        or "form" in response.get_data(as_text=True).lower()
+    )
 
 
 def test_wrong_password_is_refused(client, make_user) -> None:
     user = make_user("officer")
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"email": user.email, "password": "nope-nope-nope",
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": user.email, "password": "nope-nope-nope", "csrf_token": token}
+    )
     assert response.status_code == 400
     assert client.get("/account/tokens").status_code == 302  # still signed out
 

@@ -9,8 +9,13 @@ from pathways.cli import main
 from pathways.models import Applicant, AuditEvent, Consent, Vacancy
 
 COMMANDS = [
-    ["db", "upgrade"], ["load-reference"], ["seed-demo"], ["create-user"], ["issue-token"],
-    ["worker"], ["import-vacancies"],
+    ["db", "upgrade"],
+    ["load-reference"],
+    ["seed-demo"],
+    ["create-user"],
+    ["issue-token"],
+    ["worker"],
+    ["import-vacancies"],
 ]
 
 
@@ -26,23 +31,45 @@ def test_every_command_explains_itself(command) -> None:
 
 
 def test_create_user_and_issue_token(runner, app) -> None:
-    result = runner.invoke(main, ["create-user", "--email", "Ana@Example.org", "--role", "ministry",
-                                  "--country", "gt", "--password", "long-enough-password"])
+    result = runner.invoke(
+        main,
+        [
+            "create-user",
+            "--email",
+            "Ana@Example.org",
+            "--role",
+            "ministry",
+            "--country",
+            "gt",
+            "--password",
+            "long-enough-password",
+        ],
+    )
     assert result.exit_code == 0, result.output
     token = runner.invoke(main, ["issue-token", "--email", "ana@example.org"])
     assert token.exit_code == 0
     last = token.output.strip().splitlines()[-1]
     assert last.startswith("pw_")
     me = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {last}"})
-    assert me.get_json() == {"id": me.get_json()["id"], "email": "ana@example.org",
-                             "role": "ministry", "country": "GT"}
+    assert me.get_json() == {
+        "id": me.get_json()["id"],
+        "email": "ana@example.org",
+        "role": "ministry",
+        "country": "GT",
+    }
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--email", "x@example.org", "--role", "ministry", "--password", "long-enough-1"], "--country"),
-    (["--email", "not-an-email", "--role", "admin", "--password", "long-enough-1"], "e-mail"),
-    (["--email", "y@example.org", "--role", "admin", "--password", "short"], "10 characters"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (
+            ["--email", "x@example.org", "--role", "ministry", "--password", "long-enough-1"],
+            "--country",
+        ),
+        (["--email", "not-an-email", "--role", "admin", "--password", "long-enough-1"], "e-mail"),
+        (["--email", "y@example.org", "--role", "admin", "--password", "short"], "10 characters"),
+    ],
+)
 def test_create_user_rejects_bad_input(runner, app, args, message) -> None:
     result = runner.invoke(main, ["create-user", *args])
     assert result.exit_code == 1

@@ -71,8 +71,9 @@ def test_stale_running_jobs_are_requeued(engine) -> None:
     from pathways.db import utcnow
 
     with Session(engine) as session:
-        job = Job(kind="x", status="running", attempts=1,
-                  heartbeat_at=utcnow() - timedelta(hours=1))
+        job = Job(
+            kind="x", status="running", attempts=1, heartbeat_at=utcnow() - timedelta(hours=1)
+        )
         session.add(job)
         session.commit()
         job_id = job.id

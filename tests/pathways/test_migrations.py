@@ -14,7 +14,9 @@ from pathways.db import make_engine
 
 def _schema(engine) -> dict[str, list[str]]:
     insp = inspect(engine)
-    return {t: sorted(c["name"] for c in insp.get_columns(t)) for t in sorted(insp.get_table_names())}
+    return {
+        t: sorted(c["name"] for c in insp.get_columns(t)) for t in sorted(insp.get_table_names())
+    }
 
 
 def test_upgrade_twice_changes_nothing(tmp_path) -> None:
@@ -22,8 +24,18 @@ def test_upgrade_twice_changes_nothing(tmp_path) -> None:
     before, after = migrate.upgrade(engine)
     assert before is None and after == migrate.head_revision()
     schema = _schema(engine)
-    assert {"vacancy", "applicant", "placement", "placement_event", "audit_event", "api_token",
-            "matching_run", "match", "job", "consent"} <= set(schema)
+    assert {
+        "vacancy",
+        "applicant",
+        "placement",
+        "placement_event",
+        "audit_event",
+        "api_token",
+        "matching_run",
+        "match",
+        "job",
+        "consent",
+    } <= set(schema)
     again = migrate.upgrade(engine)
     assert again == (after, after)
     assert _schema(engine) == schema
@@ -33,7 +45,8 @@ def test_failed_migration_keeps_previous_schema(tmp_path, database_url) -> None:
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     head = migrate.head_revision()
-    (scripts / "versions" / "ffff_broken.py").write_text(textwrap.dedent(f'''
+    (scripts / "versions" / "ffff_broken.py").write_text(
+        textwrap.dedent(f'''
         import sqlalchemy as sa
         from alembic import op
         revision = "ffff_broken"
@@ -46,9 +59,11 @@ def test_failed_migration_keeps_previous_schema(tmp_path, database_url) -> None:
             raise RuntimeError("simulated failure in the middle of a migration")
         def downgrade():
             pass
-    '''))
-    engine = make_engine(database_url if "postgres" in database_url
-                         else f"sqlite:///{tmp_path / 'db.sqlite'}")
+    ''')
+    )
+    engine = make_engine(
+        database_url if "postgres" in database_url else f"sqlite:///{tmp_path / 'db.sqlite'}"
+    )
     migrate.upgrade(engine)
     schema = _schema(engine)
     with pytest.raises(RuntimeError, match="simulated failure"):

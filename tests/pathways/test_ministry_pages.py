@@ -11,12 +11,26 @@ from pathways.models import ImportBatch, Vacancy
 from tests.conftest import ROOT, csrf_token
 
 TEMPLATE = (ROOT / "data" / "templates" / "vacancies.csv").read_bytes()
-FORM = {"program": "US-H2B", "title": "Landscape laborer", "title_lang": "en",
-        "code_system": "SOC2018", "code": "37-3011", "employer": "Evergreen Landscapes LLC",
-        "positions": "12", "subdivision": "US-VA", "city": "Richmond", "start_date": "2027-04-01",
-        "end_date": "2027-11-30", "wage_amount": "17.50", "wage_currency": "USD",
-        "wage_per": "hour", "hours_per_week": "40", "experience_months": "3",
-        "languages": "en, es", "external_ref": "H-400-27001-000001"}
+FORM = {
+    "program": "US-H2B",
+    "title": "Landscape laborer",
+    "title_lang": "en",
+    "code_system": "SOC2018",
+    "code": "37-3011",
+    "employer": "Evergreen Landscapes LLC",
+    "positions": "12",
+    "subdivision": "US-VA",
+    "city": "Richmond",
+    "start_date": "2027-04-01",
+    "end_date": "2027-11-30",
+    "wage_amount": "17.50",
+    "wage_currency": "USD",
+    "wage_per": "hour",
+    "hours_per_week": "40",
+    "experience_months": "3",
+    "languages": "en, es",
+    "external_ref": "H-400-27001-000001",
+}
 
 
 def test_create_vacancy_through_the_form(client, login_as, session) -> None:
@@ -55,7 +69,9 @@ def test_edit_and_close(client, login_as, session) -> None:
     page = client.get(edit).get_data(as_text=True)
     assert 'value="Evergreen Landscapes LLC"' in page
     token = csrf_token(client, edit)
-    assert client.post(edit, data={**FORM, "positions": "30", "csrf_token": token}).status_code == 302
+    assert (
+        client.post(edit, data={**FORM, "positions": "30", "csrf_token": token}).status_code == 302
+    )
     token = csrf_token(client, "/ministry/vacancies")
     client.post(f"/ministry/vacancies/{row.id}/close", data={"csrf_token": token})
     session.rollback()
@@ -88,9 +104,11 @@ def test_small_upload_imports_at_once_with_report(client, login_as) -> None:
     broken = bad_row.split(",")
     broken[0] = "BAD-ROW"
     data = TEMPLATE + (",".join(broken[:3] + ["not-a-number"] + broken[4:]) + "\n").encode()
-    response = client.post("/ministry/imports/new", data={
-        "csrf_token": token, "format": "csv", "file": (io.BytesIO(data), "vacancies.csv")},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/ministry/imports/new",
+        data={"csrf_token": token, "format": "csv", "file": (io.BytesIO(data), "vacancies.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     report = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Rows with errors" in report or "Filas con errores" in report
@@ -99,29 +117,41 @@ def test_small_upload_imports_at_once_with_report(client, login_as) -> None:
 def test_wrong_format_upload_is_one_clear_error(client, login_as) -> None:
     login_as("admin")
     token = csrf_token(client, "/ministry/imports/new")
-    response = client.post("/ministry/imports/new", data={
-        "csrf_token": token, "format": "lmia", "file": (io.BytesIO(TEMPLATE), "x.csv")},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/ministry/imports/new",
+        data={"csrf_token": token, "format": "lmia", "file": (io.BytesIO(TEMPLATE), "x.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert 'role="alert"' in response.get_data(as_text=True)
 
 
-def test_large_upload_goes_to_the_worker_with_progress(client, login_as, engine, monkeypatch,
-                                                        session) -> None:
+def test_large_upload_goes_to_the_worker_with_progress(
+    client, login_as, engine, monkeypatch, session
+) -> None:
     from pathways.web import ministry
 
     monkeypatch.setattr(ministry, "INLINE_IMPORT_BYTES", 10)
     login_as("admin")
     token = csrf_token(client, "/ministry/imports/new")
-    response = client.post("/ministry/imports/new", data={
-        "csrf_token": token, "format": "csv", "file": (io.BytesIO(TEMPLATE), "big.csv")},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/ministry/imports/new",
+        data={"csrf_token": token, "format": "csv", "file": (io.BytesIO(TEMPLATE), "big.csv")},
+        content_type="multipart/form-data",
+    )
     status_url = response.headers["Location"]
     page = client.get(status_url).get_data(as_text=True)
     assert "<progress" in page and "import-progress.js" in page
     assert client.get(status_url + ".json").get_json()["status"] == "queued"
-    assert jobs.run_worker(engine, once=True, poll_seconds=0,
-                           settings=client.application.extensions["pathways_settings"]) == 1
+    assert (
+        jobs.run_worker(
+            engine,
+            once=True,
+            poll_seconds=0,
+            settings=client.application.extensions["pathways_settings"],
+        )
+        == 1
+    )
     progress = client.get(status_url + ".json").get_json()
     assert progress["status"] == "done" and progress["created"] >= 2
     assert progress["processed"] == progress["received"]

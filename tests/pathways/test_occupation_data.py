@@ -11,7 +11,7 @@ import collections
 import csv
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -20,9 +20,20 @@ REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data" / "occupations"
 
 FAMILIES = {
-    "crop", "livestock", "mixed_farming", "nursery_greenhouse", "forestry", "fishing_seafood",
-    "meat_food_processing", "landscaping_grounds", "construction", "hospitality_food_service",
-    "cleaning_housekeeping", "care_work", "transport_warehousing", "manufacturing_labour",
+    "crop",
+    "livestock",
+    "mixed_farming",
+    "nursery_greenhouse",
+    "forestry",
+    "fishing_seafood",
+    "meat_food_processing",
+    "landscaping_grounds",
+    "construction",
+    "hospitality_food_service",
+    "cleaning_housekeeping",
+    "care_work",
+    "transport_warehousing",
+    "manufacturing_labour",
 }
 SYSTEMS = {"SOC2018", "NOC2021", "SINCO2019"}
 RELATIONS = {"exact", "broader", "narrower", "partial"}
@@ -44,17 +55,17 @@ def _header(path: Path) -> list[str]:
         return next(csv.reader(fh))
 
 
-@lru_cache(maxsize=None)
+@cache
 def isco_rows() -> tuple[dict[str, str], ...]:
     return tuple(_read(DATA / "isco08.csv"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def crosswalk_rows() -> tuple[dict[str, str], ...]:
     return tuple(_read(DATA / "crosswalk.csv"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def title_rows() -> tuple[dict[str, str], ...]:
     return tuple(_read(DATA / "titles.csv"))
 
@@ -78,9 +89,26 @@ def shared() -> Path:
 
 # ---------------------------------------------------------------- schema (repository only)
 
+
 def test_headers():
-    assert _header(DATA / "isco08.csv") == ["isco08", "level", "title_en", "title_es", "title_fr", "family", "source"]
-    assert _header(DATA / "crosswalk.csv") == ["isco08", "system", "code", "title", "relation", "source", "note"]
+    assert _header(DATA / "isco08.csv") == [
+        "isco08",
+        "level",
+        "title_en",
+        "title_es",
+        "title_fr",
+        "family",
+        "source",
+    ]
+    assert _header(DATA / "crosswalk.csv") == [
+        "isco08",
+        "system",
+        "code",
+        "title",
+        "relation",
+        "source",
+        "note",
+    ]
     assert _header(DATA / "titles.csv") == ["isco08", "lang", "title", "kind", "source"]
     assert (DATA / "README.md").is_file()
 
@@ -152,7 +180,11 @@ def test_titles_rows_and_languages():
     langs = collections.defaultdict(set)
     for r in title_rows():
         langs[r["isco08"]].add(r["lang"])
-    missing = {g: sorted({"en", "es", "fr"} - langs[g]) for g in family_groups() if {"en", "es", "fr"} - langs[g]}
+    missing = {
+        g: sorted({"en", "es", "fr"} - langs[g])
+        for g in family_groups()
+        if {"en", "es", "fr"} - langs[g]
+    }
     assert not missing, missing
 
 
@@ -161,11 +193,18 @@ def test_common_titles_cover_key_migration_jobs():
     for r in title_rows():
         found[(r["lang"], r["title"].casefold())].add(r["isco08"])
     expected = {
-        ("en", "farmworker"): "9211", ("es", "jornalero agrícola"): "9211", ("es", "cortador de café"): "9211",
-        ("fr", "ouvrier agricole"): "9211", ("en", "landscape laborer"): "9214",
-        ("fr", "manœuvre en aménagement paysager"): "9214", ("es", "albañil"): "7112",
-        ("es", "ayudante de albañil"): "9313", ("es", "mesero"): "5131", ("es", "recamarista"): "9112",
-        ("fr", "préposé aux bénéficiaires"): "5321", ("es", "tractorista"): "8341",
+        ("en", "farmworker"): "9211",
+        ("es", "jornalero agrícola"): "9211",
+        ("es", "cortador de café"): "9211",
+        ("fr", "ouvrier agricole"): "9211",
+        ("en", "landscape laborer"): "9214",
+        ("fr", "manœuvre en aménagement paysager"): "9214",
+        ("es", "albañil"): "7112",
+        ("es", "ayudante de albañil"): "9313",
+        ("es", "mesero"): "5131",
+        ("es", "recamarista"): "9112",
+        ("fr", "préposé aux bénéficiaires"): "5321",
+        ("es", "tractorista"): "8341",
     }
     for key, isco in expected.items():
         assert isco in found.get(key, set()), (key, sorted(found.get(key, set())))
@@ -174,14 +213,24 @@ def test_common_titles_cover_key_migration_jobs():
 
 # ---------------------------------------------------------------- official code lists
 
-@lru_cache(maxsize=None)
+
+@cache
 def _official(shared_path: str):
     d = Path(shared_path)
-    soc = {r["code"]: r["title"] for r in _read(d / "classifications" / "soc2018_onetsoc2019_structure.csv")
-           if r["level"] == "detailed"}
-    noc = {r["noc2021_code"]: r["noc2021_title"] for r in _read(d / "classifications" / "noc2021_unit_groups.csv")}
-    sinco = {r["sinco2019_code"]: r["title_es"] for r in _read(d / "classifications" / "sinco2019_mexico_es.csv")
-             if r["level"] == "grupo_unitario"}
+    soc = {
+        r["code"]: r["title"]
+        for r in _read(d / "classifications" / "soc2018_onetsoc2019_structure.csv")
+        if r["level"] == "detailed"
+    }
+    noc = {
+        r["noc2021_code"]: r["noc2021_title"]
+        for r in _read(d / "classifications" / "noc2021_unit_groups.csv")
+    }
+    sinco = {
+        r["sinco2019_code"]: r["title_es"]
+        for r in _read(d / "classifications" / "sinco2019_mexico_es.csv")
+        if r["level"] == "grupo_unitario"
+    }
     isco = {r["code"]: r for r in _read(d / "classifications" / "isco08_labels_en_es_fr.csv")}
     return {"SOC2018": soc, "NOC2021": noc, "SINCO2019": sinco}, isco
 
@@ -194,7 +243,10 @@ def test_crosswalk_codes_exist_in_official_lists(shared):
         if r["code"] not in titles:
             bad.append(f"{r['isco08']} {r['system']} {r['code']}: code not in official list")
         elif titles[r["code"]] != r["title"]:
-            bad.append(f"{r['isco08']} {r['system']} {r['code']}: title {r['title']!r} != official {titles[r['code']]!r}")
+            bad.append(
+                f"{r['isco08']} {r['system']} {r['code']}: title {r['title']!r} "
+                f"!= official {titles[r['code']]!r}"
+            )
     assert not bad, "\n".join(bad)
 
 
@@ -202,16 +254,20 @@ def test_isco_titles_match_official(shared):
     _, isco = _official(str(shared))
     ours = {r["isco08"]: r for r in isco_rows()}
     assert set(ours) <= set(isco)
-    bad = [c for c, r in ours.items()
-           if (r["title_en"], r["title_es"], r["title_fr"]) !=
-           (isco[c]["label_en"].strip(), isco[c]["label_es"].strip(), isco[c]["label_fr"].strip())]
+    bad = [
+        c
+        for c, r in ours.items()
+        if (r["title_en"], r["title_es"], r["title_fr"])
+        != (isco[c]["label_en"].strip(), isco[c]["label_es"].strip(), isco[c]["label_fr"].strip())
+    ]
     assert not bad, bad
 
 
-# ---------------------------------------------------------------- cross-check against official crosswalks
+# ------------------------------------------------------- cross-check against official crosswalks
+
 
 def _official_pairs(d: Path):
-    """(isco, SOC 2018) pairs from IBS + O*NET 2010->2018, and (isco, NOC 2021) pairs implied via SOC."""
+    """(isco, SOC 2018) pairs: IBS + O*NET 2010->2018; (isco, NOC 2021) pairs implied via SOC."""
     s10_18 = collections.defaultdict(set)
     for r in _read(d / "crosswalks" / "onetsoc2010_to_soc2018.csv"):
         s10_18[r["onetsoc2010_code"][:7]].add(r["soc2018_code"])
@@ -237,9 +293,14 @@ def test_cross_check_against_official_crosswalks(shared):
     disagreements = []
     for r in crosswalk_rows():
         if r["system"] == "SOC2018" and (r["isco08"], r["code"]) not in isco_soc:
-            why = "SOC code not linked to this ISCO group by IBS SOC2010-ISCO08 (+ O*NET 2010->2018)"
+            why = (
+                "SOC code not linked to this ISCO group by IBS SOC2010-ISCO08 (+ O*NET 2010->2018)"
+            )
         elif r["system"] == "NOC2021" and (r["isco08"], r["code"]) not in isco_noc:
-            why = "NOC 2021 code not implied by ISCO->SOC (IBS) -> NOC 2016 (StatCan) -> NOC 2021 (StatCan)"
+            why = (
+                "NOC 2021 code not implied by ISCO->SOC (IBS) -> NOC 2016 (StatCan) "
+                "-> NOC 2021 (StatCan)"
+            )
         else:
             continue
         disagreements.append((r, why))
@@ -248,13 +309,17 @@ def test_cross_check_against_official_crosswalks(shared):
         f"      note: {r['note'] or '<EMPTY>'}"
         for r, why in disagreements
     )
-    print(f"\n{len(disagreements)} deliberate/undocumented disagreements with official crosswalks:\n{report}")
+    print(
+        f"\n{len(disagreements)} deliberate/undocumented disagreements with official "
+        f"crosswalks:\n{report}"
+    )
     undocumented = [r for r, _ in disagreements if not r["note"].strip()]
     assert not undocumented, (
         "crosswalk rows disagree with the official crosswalks and carry no note:\n" + report
     )
     documented_but_agreeing = [
-        r for r in crosswalk_rows()
+        r
+        for r in crosswalk_rows()
         if r["note"].strip().lower().startswith("departure")
         and r["system"] in {"SOC2018", "NOC2021"}
         and all(r is not d for d, _ in disagreements)

@@ -32,9 +32,14 @@ def _free_port() -> int:
 
 def _env(database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATHWAYS_")}
-    env.update(PATHWAYS_DATABASE_URL=database_url, PATHWAYS_ENV="production",
-               PATHWAYS_SECRET_KEY="shared-secret-of-the-cluster", PATHWAYS_LOG_LEVEL="WARNING",
-               PATHWAYS_RATELIMIT_ENABLED="false", PATHWAYS_COOKIE_SECURE="false")
+    env.update(
+        PATHWAYS_DATABASE_URL=database_url,
+        PATHWAYS_ENV="production",
+        PATHWAYS_SECRET_KEY="shared-secret-of-the-cluster",
+        PATHWAYS_LOG_LEVEL="WARNING",
+        PATHWAYS_RATELIMIT_ENABLED="false",
+        PATHWAYS_COOKIE_SECURE="false",
+    )
     return env
 
 
@@ -42,8 +47,12 @@ def _start_host(database_url: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=_env(database_url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True)
+        cwd=ROOT,
+        env=_env(database_url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -74,13 +83,13 @@ def test_two_hosts_share_sessions_and_data(database_url, app, make_user) -> None
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         page = opener.open(url_a + "/login").read().decode()
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        form = urllib.parse.urlencode({"email": user.email, "password": PASSWORD,
-                                       "csrf_token": token}).encode()
+        form = urllib.parse.urlencode(
+            {"email": user.email, "password": PASSWORD, "csrf_token": token}
+        ).encode()
         opener.open(url_a + "/login", data=form)
         # The session cookie signed by host A is honoured by host B: no state in memory.
         cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-        request = urllib.request.Request(url_b + "/ministry/vacancies",
-                                         headers={"Cookie": cookie})
+        request = urllib.request.Request(url_b + "/ministry/vacancies", headers={"Cookie": cookie})
         with urllib.request.urlopen(request) as response:
             assert response.status == 200
             assert user.email in response.read().decode()
@@ -102,14 +111,23 @@ def test_many_workers_claim_each_job_once(database_url, app, session) -> None:
         session.flush()
         jobs.enqueue(session, "vacancy_import", {"batch_id": batch.id})
     session.commit()
-    workers = [subprocess.Popen([str(BIN / "pathways"), "worker", "--once", "--poll", "0.1"],
-                                cwd=ROOT, env=_env(database_url), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE) for _ in range(3)]
+    workers = [
+        subprocess.Popen(
+            [str(BIN / "pathways"), "worker", "--once", "--poll", "0.1"],
+            cwd=ROOT,
+            env=_env(database_url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
     outputs = [w.communicate(timeout=180) for w in workers]
     processed = [int(re.search(rb"processed (\d+) job", out).group(1)) for out, _ in outputs]
     assert sum(processed) == 6, outputs
     with Session(session.get_bind()) as fresh:
-        assert {j.status for j in fresh.exec(select(Job))} == {"done"}, [(j.id, j.error) for j in fresh.exec(select(Job))]
+        assert {j.status for j in fresh.exec(select(Job))} == {"done"}, [
+            (j.id, j.error) for j in fresh.exec(select(Job))
+        ]
         claimed_by = {j.claimed_by for j in fresh.exec(select(Job))}
         assert len(claimed_by) >= 1
         batches = fresh.exec(select(ImportBatch)).all()

@@ -48,8 +48,13 @@ def test_defaults_follow_the_contract() -> None:
 
 def test_unreachable_database_is_named() -> None:
     with pytest.raises(ConfigError) as info:
-        create_app({"env": "test", "secret_key": "k",
-                    "database_url": "postgresql+psycopg://nobody:s3cret@127.0.0.1:1/none"})
+        create_app(
+            {
+                "env": "test",
+                "secret_key": "k",
+                "database_url": "postgresql+psycopg://nobody:s3cret@127.0.0.1:1/none",
+            }
+        )
     message = str(info.value)
     assert message.startswith("PATHWAYS_DATABASE_URL: cannot connect")
     assert "s3cret" not in message
@@ -57,15 +62,26 @@ def test_unreachable_database_is_named() -> None:
 
 def test_unmigrated_database_refuses_to_start(tmp_path) -> None:
     with pytest.raises(ConfigError, match="pathways db upgrade"):
-        create_app({"env": "test", "secret_key": "k",
-                    "database_url": f"sqlite:///{tmp_path / 'empty.sqlite'}"})
+        create_app(
+            {
+                "env": "test",
+                "secret_key": "k",
+                "database_url": f"sqlite:///{tmp_path / 'empty.sqlite'}",
+            }
+        )
 
 
 def test_wsgi_exits_with_one_clear_line(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATHWAYS_")}
     env.update(PATHWAYS_ENV="production", PATHWAYS_DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite")
-    proc = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 3
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert lines == [

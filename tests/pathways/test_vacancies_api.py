@@ -8,10 +8,14 @@ from sqlmodel import select
 from pathways.models import AuditEvent, Vacancy
 
 BODY = {
-    "program": "US-H2A", "title": "Farmworker", "positions": 10,
+    "program": "US-H2A",
+    "title": "Farmworker",
+    "positions": 10,
     "worksite": {"country": "US", "subdivision": "US-WA", "city": "Yakima"},
     "wage": {"amount": 17.13, "currency": "USD", "per": "hour"},
-    "start_date": "2027-04-01", "end_date": "2027-10-31", "external_ref": "H-300-25308-367094",
+    "start_date": "2027-04-01",
+    "end_date": "2027-10-31",
+    "external_ref": "H-300-25308-367094",
 }
 
 
@@ -37,10 +41,16 @@ def test_create_returns_normalised_vacancy(client, us, session) -> None:
 
 def test_monthly_and_foreign_wages_are_normalised(client, auth_header) -> None:
     mx = auth_header("ministry", "MX")
-    body = {**BODY, "program": "MX-RT-WORK", "title": "Soldador", "title_lang": "es",
-            "worksite": {"country": "MX", "subdivision": "MX-NLE", "city": "Monterrey"},
-            "wage": {"amount": 12000, "currency": "MXN", "per": "month"}, "hours_per_week": 48,
-            "external_ref": "MX-1"}
+    body = {
+        **BODY,
+        "program": "MX-RT-WORK",
+        "title": "Soldador",
+        "title_lang": "es",
+        "worksite": {"country": "MX", "subdivision": "MX-NLE", "city": "Monterrey"},
+        "wage": {"amount": 12000, "currency": "MXN", "per": "month"},
+        "hours_per_week": 48,
+        "external_ref": "MX-1",
+    }
     response = client.post("/api/v1/vacancies", json=body, headers=mx)
     assert response.status_code == 201, response.get_json()
     out = response.get_json()
@@ -55,20 +65,25 @@ def test_ministry_posts_only_for_its_country(client, auth_header) -> None:
     response = client.post("/api/v1/vacancies", json=BODY, headers=ca)
     assert response.status_code == 403
     assert response.content_type == "application/problem+json"
-    assert client.post("/api/v1/vacancies", json=BODY,
-                       headers=auth_header("officer")).status_code == 403
+    assert (
+        client.post("/api/v1/vacancies", json=BODY, headers=auth_header("officer")).status_code
+        == 403
+    )
 
 
-@pytest.mark.parametrize("change,field", [
-    ({"positions": 0}, "positions"),
-    ({"program": "US-H2Z"}, "program"),
-    ({"worksite": {"country": "CA"}}, "body"),
-    ({"worksite": {"country": "US", "subdivision": "CA-ON"}}, "worksite"),
-    ({"end_date": "2027-01-01"}, "end_date"),
-    ({"wage": {"amount": -3, "currency": "USD", "per": "hour"}}, "wage.amount"),
-    ({"wage": {"amount": 3, "currency": "dollars", "per": "hour"}}, "wage.currency"),
-    ({"surprise": 1}, "surprise"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"positions": 0}, "positions"),
+        ({"program": "US-H2Z"}, "program"),
+        ({"worksite": {"country": "CA"}}, "body"),
+        ({"worksite": {"country": "US", "subdivision": "CA-ON"}}, "worksite"),
+        ({"end_date": "2027-01-01"}, "end_date"),
+        ({"wage": {"amount": -3, "currency": "USD", "per": "hour"}}, "wage.amount"),
+        ({"wage": {"amount": 3, "currency": "dollars", "per": "hour"}}, "wage.currency"),
+        ({"surprise": 1}, "surprise"),
+    ],
+)
 def test_bad_vacancy_is_422_naming_the_field(client, us, change, field) -> None:
     response = client.post("/api/v1/vacancies", json={**BODY, **change}, headers=us)
     assert response.status_code == 422, response.get_json()
@@ -84,11 +99,16 @@ def test_duplicate_external_ref_is_409(client, us) -> None:
 
 def test_list_filters_and_pages(client, us, auth_header) -> None:
     for i in range(7):
-        client.post("/api/v1/vacancies", json={**BODY, "external_ref": f"R{i}",
-                                               "title": "Landscape laborer" if i % 2 else
-                                               "Farmworker",
-                                               "program": "US-H2B" if i % 2 else "US-H2A"},
-                    headers=us)
+        client.post(
+            "/api/v1/vacancies",
+            json={
+                **BODY,
+                "external_ref": f"R{i}",
+                "title": "Landscape laborer" if i % 2 else "Farmworker",
+                "program": "US-H2B" if i % 2 else "US-H2A",
+            },
+            headers=us,
+        )
     officer = auth_header("officer")
     page = client.get("/api/v1/vacancies?per_page=3&page=2", headers=officer).get_json()
     assert page["total"] == 7 and len(page["items"]) == 3
@@ -104,8 +124,11 @@ def test_get_update_close(client, us, auth_header) -> None:
     created = client.post("/api/v1/vacancies", json=BODY, headers=us).get_json()
     url = f"/api/v1/vacancies/{created['id']}"
     assert client.get(url, headers=us).get_json()["external_ref"] == BODY["external_ref"]
-    patched = client.patch(url, json={"positions": 25, "wage": {"amount": 18.5, "currency": "USD",
-                                                                 "per": "hour"}}, headers=us)
+    patched = client.patch(
+        url,
+        json={"positions": 25, "wage": {"amount": 18.5, "currency": "USD", "per": "hour"}},
+        headers=us,
+    )
     assert patched.status_code == 200, patched.get_json()
     assert patched.get_json()["positions"] == 25
     assert patched.get_json()["wage"]["amount"] == 18.5

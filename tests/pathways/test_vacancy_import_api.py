@@ -23,15 +23,24 @@ def _csv(rows: list[str]) -> bytes:
 
 def test_template_imports_and_reimport_creates_nothing(client, auth_header, session) -> None:
     headers = auth_header("admin")
-    first = client.post("/api/v1/vacancies/import?format=csv", data=TEMPLATE, headers=headers,
-                        content_type="text/csv")
+    first = client.post(
+        "/api/v1/vacancies/import?format=csv",
+        data=TEMPLATE,
+        headers=headers,
+        content_type="text/csv",
+    )
     assert first.status_code == 200, first.get_json()
     report = first.get_json()
     assert report["received"] == report["created"] + report["updated"] + report["unchanged"] + len(
-        report["rejected"])
+        report["rejected"]
+    )
     assert report["created"] >= 2
-    again = client.post("/api/v1/vacancies/import?format=csv", data=TEMPLATE, headers=headers,
-                        content_type="text/csv").get_json()
+    again = client.post(
+        "/api/v1/vacancies/import?format=csv",
+        data=TEMPLATE,
+        headers=headers,
+        content_type="text/csv",
+    ).get_json()
     assert again["created"] == 0 and again["unchanged"] == report["created"]
     assert _count(session) == report["created"]
 
@@ -47,16 +56,18 @@ def test_bad_rows_are_reported_and_the_rest_imports(client, auth_header, session
     fine = list(cells)
     fine[ref] = "FINE-1"
     data = _csv([",".join(broken), ",".join(fine)])
-    report = client.post("/api/v1/vacancies/import?format=csv", data=data,
-                         headers=auth_header("admin")).get_json()
+    report = client.post(
+        "/api/v1/vacancies/import?format=csv", data=data, headers=auth_header("admin")
+    ).get_json()
     assert report["received"] == 2 and report["created"] == 1
     assert report["rejected"][0]["row"] == 2
     assert report["rejected"][0]["errors"][0]["field"] == "positions"
 
 
 def test_wrong_format_is_one_clear_error(client, auth_header) -> None:
-    response = client.post("/api/v1/vacancies/import?format=oflc-h2a", data=TEMPLATE,
-                           headers=auth_header("admin"))
+    response = client.post(
+        "/api/v1/vacancies/import?format=oflc-h2a", data=TEMPLATE, headers=auth_header("admin")
+    )
     assert response.status_code == 422
     body = response.get_json()
     assert "OFLC H-2A" in body["detail"] or "oflc" in body["detail"].lower()
@@ -64,24 +75,34 @@ def test_wrong_format_is_one_clear_error(client, auth_header) -> None:
 
 def test_unknown_format_and_empty_file(client, auth_header) -> None:
     headers = auth_header("admin")
-    assert client.post("/api/v1/vacancies/import?format=xls", data=TEMPLATE,
-                       headers=headers).status_code == 422
-    assert client.post("/api/v1/vacancies/import?format=csv", data=b"",
-                       headers=headers).status_code == 422
+    assert (
+        client.post(
+            "/api/v1/vacancies/import?format=xls", data=TEMPLATE, headers=headers
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post("/api/v1/vacancies/import?format=csv", data=b"", headers=headers).status_code
+        == 422
+    )
 
 
 def test_multipart_upload(client, auth_header) -> None:
     import io
 
-    response = client.post("/api/v1/vacancies/import?format=csv",
-                           data={"file": (io.BytesIO(TEMPLATE), "vacancies.csv")},
-                           headers=auth_header("admin"), content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/vacancies/import?format=csv",
+        data={"file": (io.BytesIO(TEMPLATE), "vacancies.csv")},
+        headers=auth_header("admin"),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200 and response.get_json()["created"] >= 2
 
 
 def test_ministry_rows_outside_its_country_are_rejected(client, auth_header) -> None:
-    report = client.post("/api/v1/vacancies/import?format=csv", data=TEMPLATE,
-                         headers=auth_header("ministry", "HN")).get_json()
+    report = client.post(
+        "/api/v1/vacancies/import?format=csv", data=TEMPLATE, headers=auth_header("ministry", "HN")
+    ).get_json()
     assert report["created"] == 0
     assert all(r["errors"][0]["field"] == "worksite.country" for r in report["rejected"])
 
@@ -91,9 +112,11 @@ def test_file_over_the_limit_is_413(database_url, auth_header) -> None:
     from tests.conftest import test_settings
 
     app = create_app(test_settings(database_url, max_upload_mb=1))
-    response = app.test_client().post("/api/v1/vacancies/import?format=csv",
-                                      data=b"x" * (1024 * 1024 + 10),
-                                      headers=auth_header("admin"))
+    response = app.test_client().post(
+        "/api/v1/vacancies/import?format=csv",
+        data=b"x" * (1024 * 1024 + 10),
+        headers=auth_header("admin"),
+    )
     assert response.status_code == 413
     assert response.content_type == "application/problem+json"
 
@@ -111,8 +134,9 @@ def test_crash_mid_import_leaves_nothing(client, auth_header, session, monkeypat
         return real(*args, **kwargs)
 
     monkeypatch.setattr(vacancies, "normalize", flaky)
-    response = client.post("/api/v1/vacancies/import?format=csv", data=TEMPLATE,
-                           headers=auth_header("admin"))
+    response = client.post(
+        "/api/v1/vacancies/import?format=csv", data=TEMPLATE, headers=auth_header("admin")
+    )
     assert response.status_code == 500
     assert response.content_type == "application/problem+json"
     assert _count(session) == 0
@@ -123,9 +147,11 @@ def test_crash_mid_import_leaves_nothing(client, auth_header, session, monkeypat
 @pytest.mark.slow
 def test_real_h2a_disclosure_imports_every_row(client, auth_header) -> None:
     data = shared_data("us_oflc", "h2a_disclosure_fy2022_q1.csv").read_bytes()
-    report = client.post("/api/v1/vacancies/import?format=oflc-h2a", data=data,
-                         headers=auth_header("ministry", "US")).get_json()
+    report = client.post(
+        "/api/v1/vacancies/import?format=oflc-h2a", data=data, headers=auth_header("ministry", "US")
+    ).get_json()
     assert report["received"] == 2995
-    assert report["received"] == (report["created"] + report["updated"] + report["unchanged"]
-                                  + len(report["rejected"]))
+    assert report["received"] == (
+        report["created"] + report["updated"] + report["unchanged"] + len(report["rejected"])
+    )
     assert report["created"] >= 2900

@@ -51,5 +51,5 @@ def test_pages_have_no_external_assets(client) -> None:
     for path in ["/", "/login", "/api/v1/docs"]:
         text = client.get(path).get_data(as_text=True)
         assert "http://" not in text.replace("http://www.w3.org", "")
-        assert "src=\"https://" not in text and "href=\"https://cdn" not in text
+        assert 'src="https://' not in text and 'href="https://cdn' not in text
         assert '<meta name="viewport"' in text
