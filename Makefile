@@ -41,7 +41,7 @@ run: demo
 	@echo "Pathways on http://$(HOST):$(PORT)  (Ctrl-C stops the web server and the worker)"
 	@$(BIN)/pathways worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --timeout 120 wsgi:app
 
 test: install-test
 	$(BIN)/ruff check pathways matching tests

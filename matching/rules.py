@@ -320,8 +320,55 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def _plain_compare(op: str, fact: str, literal: Any) -> Check:
+    """``_compare_check`` without a currency, with the comparison inline (it is hot)."""
+    if op == "eq":
+
+        def check_eq(facts: Mapping[str, Any]) -> Tri:
+            value = facts.get(fact)
+            return None if value is None else bool(value == literal)
+
+        return check_eq
+    if op == "ne":
+
+        def check_ne(facts: Mapping[str, Any]) -> Tri:
+            value = facts.get(fact)
+            return None if value is None else bool(value != literal)
+
+        return check_ne
+    if op == "ge":
+
+        def check_ge(facts: Mapping[str, Any]) -> Tri:
+            value = facts.get(fact)
+            return None if value is None else bool(value >= literal)
+
+        return check_ge
+    if op == "gt":
+
+        def check_gt(facts: Mapping[str, Any]) -> Tri:
+            value = facts.get(fact)
+            return None if value is None else bool(value > literal)
+
+        return check_gt
+    if op == "le":
+
+        def check_le(facts: Mapping[str, Any]) -> Tri:
+            value = facts.get(fact)
+            return None if value is None else bool(value <= literal)
+
+        return check_le
+
+    def check_lt(facts: Mapping[str, Any]) -> Tri:
+        value = facts.get(fact)
+        return None if value is None else bool(value < literal)
+
+    return check_lt
+
+
 def _compare_check(fact: str, op: str, literal: Any, currency: str | None) -> Check:
     compare = _OPS[op]
+    if currency is None:
+        return _plain_compare(op, fact, literal)
 
     def check(facts: Mapping[str, Any]) -> Tri:
         value = facts.get(fact)
