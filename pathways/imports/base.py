@@ -18,17 +18,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from matching.normalize import hourly_wage_detail, normalize_period
-
-PROGRAM_CODES: tuple[str, ...] = (
-    "US-H2A",
-    "US-H2B",
-    "CA-TFWP-AG",
-    "CA-SAWP",
-    "CA-TFWP-LOW",
-    "CA-TFWP-HIGH",
-    "MX-TVTF",
-    "MX-RT-WORK",
-)
+from pathways.models.enums import PROGRAM_CODES as PROGRAM_CODES  # the one list of codes
 
 
 @dataclass

@@ -3,6 +3,22 @@
 from enum import StrEnum
 
 
+class ProgramCode(StrEnum):
+    """The program codes of API.md, in catalog order."""
+
+    US_H2A = "US-H2A"
+    US_H2B = "US-H2B"
+    CA_TFWP_AG = "CA-TFWP-AG"
+    CA_SAWP = "CA-SAWP"
+    CA_TFWP_LOW = "CA-TFWP-LOW"
+    CA_TFWP_HIGH = "CA-TFWP-HIGH"
+    MX_TVTF = "MX-TVTF"
+    MX_RT_WORK = "MX-RT-WORK"
+
+
+PROGRAM_CODES: tuple[str, ...] = tuple(code.value for code in ProgramCode)
+
+
 class Role(StrEnum):
     applicant = "applicant"
     ministry = "ministry"

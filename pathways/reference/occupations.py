@@ -104,7 +104,7 @@ def load_project_occupations(
     return records, aliases
 
 
-def _merge(project: OccupationRecord, official: OccupationRecord) -> OccupationRecord:
+def merge_records(project: OccupationRecord, official: OccupationRecord) -> OccupationRecord:
     def union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
         return a + tuple(c for c in b if c not in a)
 
@@ -115,6 +115,16 @@ def _merge(project: OccupationRecord, official: OccupationRecord) -> OccupationR
         union(project.noc2021, official.noc2021),
         union(project.sinco2019, official.sinco2019),
     )
+
+
+def with_official_records(
+    records: list[OccupationRecord], official: list[OccupationRecord]
+) -> list[OccupationRecord]:
+    """Project records enriched with official codes and titles, plus official-only groups."""
+    merged = {r.isco08: r for r in official}
+    for rec in records:
+        merged[rec.isco08] = merge_records(rec, merged[rec.isco08]) if rec.isco08 in merged else rec
+    return list(merged.values())
 
 
 def build_resolver(
@@ -138,10 +148,7 @@ def build_resolver(
         )
 
         files = scan_official_files(official_dir)
-        merged = {r.isco08: r for r in official_records(files)}
-        for rec in records:
-            merged[rec.isco08] = _merge(rec, merged[rec.isco08]) if rec.isco08 in merged else rec
-        records = list(merged.values())
+        records = with_official_records(records, official_records(files))
         aliases = aliases + official_aliases(files)
     return OccupationResolver(records, aliases, **resolver_options)
 

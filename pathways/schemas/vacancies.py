@@ -8,19 +8,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from pathways.models.enums import ProgramCode
 from pathways.schemas.codes import CountryCode, LanguageCode
 from pathways.schemas.common import PageQuery, StrictModel
 
-ProgramCode = Literal[
-    "US-H2A",
-    "US-H2B",
-    "CA-TFWP-AG",
-    "CA-SAWP",
-    "CA-TFWP-LOW",
-    "CA-TFWP-HIGH",
-    "MX-TVTF",
-    "MX-RT-WORK",
-]
 Period = Literal["hour", "day", "week", "biweekly", "month", "year", "piece"]
 CodeSystem = Literal["SOC2018", "ONETSOC", "NOC2021", "NOC2011", "SINCO2019"]
 

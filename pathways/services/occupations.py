@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from matching.occupations import Alias, OccupationRecord, OccupationResolver
 from pathways.models import Occupation, OccupationAlias, OccupationCode, ReferenceVersion
-from pathways.reference.occupations import _merge, load_project_occupations
+from pathways.reference.occupations import load_project_occupations, with_official_records
 from pathways.services.cache import VersionedCache
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def load_occupations(
     session: Session, data_dir: Path, official_dir: Path | None, report: LoadReport
 ) -> None:
     """Replace the project's occupations (and the official ones when `official_dir` is given)."""
-    from pathways.services.reference import _digest, bump_version
+    from pathways.services.reference import bump_version, digest_of
 
     records, aliases = load_project_occupations(data_dir)
     official_aliases: list[Alias] | None = None
@@ -45,15 +45,12 @@ def load_occupations(
         files = scan_official_files(official_dir)
         report.official_files = sorted(set(iter_kinds(files)))
         report.unknown_files = [str(p) for p in getattr(files, "unknown", [])]
-        official = {r.isco08: r for r in official_records(files)}
-        records = [_merge(r, official[r.isco08]) if r.isco08 in official else r for r in records]
-        known = {r.isco08 for r in records}
-        records += [r for code, r in official.items() if code not in known]
+        records = with_official_records(records, official_records(files))
         official_aliases = [
             Alias(a.text, a.isco08, a.lang, a.weight, OFFICIAL_PREFIX + a.source, a.soc2018)
             for a in make_official_aliases(files)
         ]
-    digest = _digest(
+    digest = digest_of(
         [[r.isco08, r.titles, r.soc2018, r.noc2021, r.sinco2019] for r in records]
         + [[a.text, a.isco08, a.lang, a.weight, a.source] for a in aliases]
         + (

@@ -10,19 +10,11 @@ from sqlmodel import Session, func, select
 from matching.eligibility import Cap, Program, program_from_dict
 from pathways.models import Placement, PlacementEvent, ProgramRule
 from pathways.models import Program as ProgramRow
+from pathways.models.enums import PROGRAM_CODES
 from pathways.services.cache import VersionedCache
 
 # Catalog order of API.md.
-PROGRAM_ORDER = (
-    "US-H2A",
-    "US-H2B",
-    "CA-TFWP-AG",
-    "CA-SAWP",
-    "CA-TFWP-LOW",
-    "CA-TFWP-HIGH",
-    "MX-TVTF",
-    "MX-RT-WORK",
-)
+PROGRAM_ORDER = PROGRAM_CODES
 # Cap use counts visas issued (or, for the border card, authorizations).
 CAP_COUNTING_STATUS = {"MX-TVTF": "authorized"}
 

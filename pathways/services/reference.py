@@ -53,7 +53,7 @@ class LoadReport:
         return out
 
 
-def _digest(value: Any) -> str:
+def digest_of(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -136,10 +136,10 @@ def _load_programs(
             seen.add(key)
             row = existing.get(key)
             if row is None:
-                session.add(_rule_row(code, rule))
+                session.add(rule_row(code, rule))
                 report.rules_added += 1
             elif row.definition != rule:
-                fresh = _rule_row(code, rule)
+                fresh = rule_row(code, rule)
                 row.definition, row.effective_to = rule, fresh.effective_to
                 row.source, row.certainty = fresh.source, fresh.certainty
                 row.loaded_at = utcnow()
@@ -154,7 +154,7 @@ def _load_programs(
     bump_version(
         session,
         "programs",
-        _digest(
+        digest_of(
             [d for _p, d, _s in files]
             + [
                 r.definition
@@ -164,7 +164,7 @@ def _load_programs(
     )
 
 
-def _rule_row(
+def rule_row(
     code: str, rule: dict[str, Any], *, origin: str = "data", loaded_by_id: int | None = None
 ) -> ProgramRule:
     from datetime import date

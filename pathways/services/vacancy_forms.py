@@ -12,30 +12,6 @@ from pathways.schemas.vacancies import VacancyCreate
 
 SUBDIVISIONS = {"US": US_STATES, "CA": CA_PROVINCES, "MX": MX_STATES}
 CURRENCIES = {"US": "USD", "CA": "CAD", "MX": "MXN"}
-FIELDS = (
-    "program",
-    "title",
-    "title_lang",
-    "code_system",
-    "code",
-    "employer",
-    "positions",
-    "subdivision",
-    "city",
-    "postal_code",
-    "wage_amount",
-    "wage_currency",
-    "wage_per",
-    "hours_per_week",
-    "start_date",
-    "end_date",
-    "housing_provided",
-    "transport_provided",
-    "experience_months",
-    "languages",
-    "skills",
-    "external_ref",
-)
 
 
 def subdivision_choices(country: str) -> list[tuple[str, str]]:
