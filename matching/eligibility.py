@@ -18,6 +18,10 @@ Choices worth knowing
   failed rule, or an undecidable one with ``on_missing = needs_review``, gives
   ``needs_review``; otherwise ``eligible``. ``on_missing = "ignore"`` marks optional facts
   (availability, immigration history when not asked) whose absence must not block anyone.
+* **Speed**: everything that depends only on the rule versions in force and the language (the
+  rules to apply, their texts, the reasons they give) is prepared once per program, date range
+  and language and kept with the program, so a request only computes facts and runs checks.
+  :func:`evaluate_programs_dicts` returns the API's dicts directly, without the objects.
 """
 
 from __future__ import annotations
@@ -183,8 +187,8 @@ class _Memo:
     """Per-program memo of compiled evaluation plans (see :func:`_plan_for`).
 
     Lives in a non-compared field of :class:`Program`, so it goes away with its program and a
-    ``dataclasses.replace`` copy starts empty. Only ever holds immutable plans; filled lazily,
-    and a race between threads at worst builds the same plan twice.
+    ``dataclasses.replace`` copy starts empty. Filled lazily; a race between threads at worst
+    builds the same plan twice. Nothing in it is ever handed to a caller to mutate.
     """
 
     __slots__ = ("by_request", "by_rules")
