@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from matching.eligibility import ApplicantFacts, ProgramResult, evaluate_programs
+from matching.eligibility import ApplicantFacts, evaluate_programs_dicts
 from pathways.services import occupations, programs
 
 # Below this resolver score a free-text job title is too vague to name an occupation.
@@ -18,15 +18,12 @@ MIN_OCCUPATION_SCORE = 0.45
 @dataclass(frozen=True)
 class EligibilityCheck:
     as_of: date
-    results: list[ProgramResult]
+    results: list[dict[str, Any]]  # the API.md result objects, one per program
     occupation: dict[str, Any] | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "results": [r.to_dict() for r in self.results],
-            "occupation": self.occupation,
-        }
+        return {"as_of": self.as_of.isoformat(), "results": self.results,
+                "occupation": self.occupation}
 
 
 def check_eligibility(
@@ -66,7 +63,7 @@ def check_eligibility(
         prior_immigration_violation=prior_immigration_violation,
     )
     catalog = programs.get_catalog(session, max_age=cache_seconds)
-    results = evaluate_programs(catalog, facts, as_of=as_of, lang=lang)
+    results = evaluate_programs_dicts(catalog, facts, as_of=as_of, lang=lang)
     return EligibilityCheck(as_of=as_of, results=results, occupation=occupation)
 
 

@@ -22,7 +22,6 @@ from wtforms.fields import DateField, IntegerField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
-from matching.eligibility import ProgramResult
 from pathways.extensions import limiter
 from pathways.requestctx import db_session, settings
 from pathways.schemas.codes import country_names
@@ -197,7 +196,7 @@ def make_form(lang: str) -> EligibilityForm:
     return form
 
 
-def result_cards(results: list[ProgramResult], lang: str) -> list[dict[str, Any]]:
+def result_cards(results: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """What each card shows: problems first, then what was met; catalog order."""
     catalog = {
         p.code: p
@@ -205,19 +204,20 @@ def result_cards(results: list[ProgramResult], lang: str) -> list[dict[str, Any]
     }
     order = {code: i for i, code in enumerate(programs.PROGRAM_ORDER)}
     cards = []
-    for result in sorted(results, key=lambda r: (order.get(r.program, 99), r.program)):
-        program = catalog.get(result.program)
+    for result in sorted(results, key=lambda r: (order.get(r["program"], 99), r["program"])):
+        program = catalog.get(result["program"])
+        reasons = result["reasons"]
         cards.append(
             {
-                "code": result.program,
-                "destination": result.destination,
-                "name": program.name.get(lang) if program else result.program,
+                "code": result["program"],
+                "destination": result["destination"],
+                "name": program.name.get(lang) if program else result["program"],
                 "url": program.url if program else None,
-                "status": str(result.status),
-                "failed": [r for r in result.reasons if r.passed is False],
-                "undecided": [r for r in result.reasons if r.passed is None],
-                "passed": [r for r in result.reasons if r.passed is True],
-                "next_steps": list(result.next_steps),
+                "status": result["status"],
+                "failed": [r for r in reasons if r["passed"] is False],
+                "undecided": [r for r in reasons if r["passed"] is None],
+                "passed": [r for r in reasons if r["passed"] is True],
+                "next_steps": result["next_steps"],
             }
         )
     return cards
