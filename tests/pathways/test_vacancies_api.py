@@ -141,3 +141,9 @@ def test_get_update_close(client, us, auth_header) -> None:
     assert closed.get_json()["status"] == "closed"
     assert client.get(url, headers=auth_header("applicant")).status_code == 404
     assert client.get("/api/v1/vacancies/999999", headers=us).status_code == 404
+
+
+def test_dates_are_iso_8601(client, us) -> None:
+    body = client.post("/api/v1/vacancies", json=BODY, headers=us).get_json()
+    assert body["start_date"] == "2027-04-01" and body["end_date"] == "2027-10-31"
+    assert body["created_at"][:4].isdigit() and "T" in body["created_at"]
