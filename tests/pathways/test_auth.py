@@ -59,6 +59,13 @@ def test_login_requires_csrf(client, make_user) -> None:
     )
 
 
+def test_sign_in_is_audited(client, login_as, session) -> None:
+    user = login_as("officer")
+    session.rollback()
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == "user.login")).all()
+    assert [e.actor_id for e in events] == [user.id]
+
+
 def test_wrong_password_is_refused(client, make_user) -> None:
     user = make_user("officer")
     token = csrf_token(client, "/login")
