@@ -23,7 +23,7 @@ from pathways.schemas.vacancies import (
     VacancyQuery,
     VacancyUpdate,
 )
-from pathways.services import imports, vacancies
+from pathways.services import imports, vacancies, vacancy_shapes
 
 WRITERS = ("ministry", "admin")
 READERS = ("ministry", "officer", "admin", "applicant")
@@ -41,7 +41,7 @@ def _public(row: Vacancy, principal: User) -> dict[str, Any]:
     may_see_raw = principal.role in {"admin", "officer"} or (
         principal.role == "ministry" and principal.country == row.worksite_country
     )
-    return vacancies.to_public(
+    return vacancy_shapes.to_public(
         row, isco_title=titles.get(row.isco08 or ""), include_raw=may_see_raw
     )
 
@@ -65,7 +65,7 @@ def _get(vacancy_id: int) -> Vacancy:
     extra_codes=(409,),
 )
 def create_vacancy(body: VacancyCreate, principal: User) -> tuple[dict[str, Any], int]:
-    parsed = vacancies.from_api(body.model_dump(), source="api")
+    parsed = vacancy_shapes.from_api(body.model_dump(), source="api")
     try:
         row = vacancies.create_vacancy(
             db_session(), parsed, actor=actor_for(principal), user=principal, **vacancy_context()
@@ -98,7 +98,7 @@ def list_vacancies(query: VacancyQuery, principal: User) -> dict[str, Any]:
         per_page=query.per_page,
     )
     titles = vacancies.isco_titles(db_session(), {r.isco08 for r in rows if r.isco08}, "en")
-    items = [vacancies.to_public(r, isco_title=titles.get(r.isco08 or "")) for r in rows]
+    items = [vacancy_shapes.to_public(r, isco_title=titles.get(r.isco08 or "")) for r in rows]
     return {"items": items, "total": total, "page": query.page, "per_page": query.per_page}
 
 
@@ -130,8 +130,8 @@ def get_vacancy(vacancy_id: int, principal: User) -> dict[str, Any]:
 )
 def update_vacancy(vacancy_id: int, body: VacancyUpdate, principal: User) -> dict[str, Any]:
     row = _get(vacancy_id)
-    current = vacancies.as_parsed(row)
-    changes = vacancies.from_api(
+    current = vacancy_shapes.as_parsed(row)
+    changes = vacancy_shapes.from_api(
         body.model_dump(exclude_unset=True), source=row.source, base=current
     )
     if changes.end_date and changes.start_date and changes.end_date < changes.start_date:

@@ -21,7 +21,7 @@ from pathways.auth import actor_for, current_principal, role_required
 from pathways.imports import FORMAT_NAMES, ImportFormatError, iter_parse
 from pathways.models import ImportBatch, User, Vacancy
 from pathways.requestctx import db_session, settings, vacancy_context
-from pathways.services import imports, vacancies, vacancy_forms
+from pathways.services import imports, vacancies, vacancy_forms, vacancy_shapes
 from pathways.services.programs import PROGRAM_ORDER
 
 bp = Blueprint("ministry", __name__, url_prefix="/ministry")
@@ -108,7 +108,7 @@ def vacancy_new():  # type: ignore[no-untyped-def]
             try:
                 row = vacancies.create_vacancy(
                     db_session(),
-                    vacancies.from_api(body.model_dump(), source="web"),
+                    vacancy_shapes.from_api(body.model_dump(), source="web"),
                     actor=actor_for(user),
                     user=user,
                     **vacancy_context(),
@@ -140,7 +140,7 @@ def vacancy_edit(vacancy_id: int):  # type: ignore[no-untyped-def]
         form.setdefault("external_ref", row.external_ref or "")
         body, errors = vacancy_forms.validate_form(form, country)
         if body is not None:
-            parsed = vacancies.from_api(body.model_dump(), source=row.source)
+            parsed = vacancy_shapes.from_api(body.model_dump(), source=row.source)
             try:
                 vacancies.update_vacancy(
                     db_session(), row, parsed, actor=actor_for(user), user=user, **vacancy_context()
