@@ -5,9 +5,12 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from flask import Blueprint, current_app, jsonify, render_template
+from pydantic import BaseModel
 
 from pathways.api.blueprint import api_bp
 from pathways.api.openapi import build_document
+from pathways.api.problems import ApiProblem
+from pathways.api.spec import operation
 from pathways.db import ping
 from pathways.requestctx import engine
 
@@ -29,14 +32,19 @@ def _version() -> str:
         return "0+unknown"
 
 
-@ops_bp.get("/healthz")
+class Health(BaseModel):
+    status: str
+
+
+@operation(ops_bp, "/healthz", "GET", summary="Liveness: 200 when the database answers",
+           tag="operations", responses={200: Health, 503: None})
 def healthz():  # type: ignore[no-untyped-def]
     try:
         ping(engine())
     except Exception:  # noqa: BLE001 - any failure of the database means "not healthy"
         current_app.logger.warning("health check: database unavailable")
-        return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok")
+        raise ApiProblem(503, "The database does not answer.") from None
+    return {"status": "ok"}
 
 
 @api_bp.get("/openapi.json")
