@@ -6,34 +6,40 @@ codes. Matching is tolerant of accents, case, punctuation, word order, plurals, 
 forms and spelling mistakes:
 
 1. *Normalisation* folds accents and case, strips job-order noise (``H-2A``, ``(Seasonal)``,
-   ``Worker II``, trailing codes), drops stop words and applies a tiny es/en/fr stemmer.
+   ``Worker II``, trailing codes), drops stop words and applies a tiny es/en/fr stemmer
+   (:mod:`matching.occupation_text`).
 2. *Blocking*: every distinct normalised alias is a row of a sparse TF-IDF matrix over word
    tokens (plus joined adjacent pairs, so "farm worker" meets "farmworker") and character
-   3-grams (spelling). One sparse product gives the cosine of a batch of queries against
-   all aliases; the best ``shortlist`` rows per query are kept.
+   3-grams (spelling), weighed as in :mod:`matching.title_vectors`. One sparse product
+   gives the cosine of a batch of queries against all aliases; the best ``shortlist`` rows
+   per query are kept.
 3. *Rerank*: the shortlist is rescored with rapidfuzz (order-insensitive token sort ratio
    and the ratio of the space-less strings), weighted by alias weight, language hint and
    the optional ``prefer`` domain hint (code prefix → factor), and aggregated per ISCO
    unit group. Equal scores go to the SOC with the most alias evidence in its group; a
    winning alias without a SOC reports the SOC of its group's best SOC-carrying alias.
 
-The module is pure: callers pass records and aliases in; nothing is read from disk.
+The module is pure: callers pass records and aliases in; nothing is read from disk. The
+records, aliases and candidates are defined in :mod:`matching.occupation_records`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz
+
+# Records, aliases, candidates and normalise_title were defined here before the module was
+# split; callers still import them from here (hence their place in __all__).
+from matching.occupation_records import Alias, Candidate, OccupationRecord
+from matching.occupation_text import _GENERIC_LEAD, _tokens, _variants, normalise_title
+from matching.title_vectors import _features, _Space
 
 __all__ = [
     "Alias",
@@ -44,124 +50,6 @@ __all__ = [
     "normalise_title",
     "resolve",
 ]
-
-# --------------------------------------------------------------------------- data types
-
-
-@dataclass(frozen=True)
-class OccupationRecord:
-    """One ISCO-08 unit group with its official titles and national codes.
-
-    Parameters
-    ----------
-    isco08 : str
-        Four-digit ISCO-08 unit group, e.g. ``"9211"``.
-    titles : Mapping[str, str]
-        Official titles by ISO 639 language code (``en``, ``es``, ``fr``).
-    soc2018, noc2021, sinco2019 : tuple of str
-        Corresponding national codes (US SOC 2018, Canada NOC 2021, Mexico SINCO 2019).
-
-    Examples
-    --------
-    >>> r = OccupationRecord("9211", {"en": "Crop farm labourers"}, soc2018=("45-2092",))
-    >>> r.title("fr")
-    'Crop farm labourers'
-    """
-
-    isco08: str
-    titles: Mapping[str, str]
-    soc2018: tuple[str, ...] = ()
-    noc2021: tuple[str, ...] = ()
-    sinco2019: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "titles", MappingProxyType(dict(self.titles)))
-        for name in ("soc2018", "noc2021", "sinco2019"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
-
-    def title(self, lang: str | None = None) -> str:
-        """Title in ``lang`` when known, else English, else any title, else ``""``."""
-        if lang and lang in self.titles:
-            return self.titles[lang]
-        if "en" in self.titles:
-            return self.titles["en"]
-        return next(iter(self.titles.values()), "")
-
-
-@dataclass(frozen=True)
-class Alias:
-    """A title that names an ISCO-08 unit group.
-
-    Parameters
-    ----------
-    text : str
-        The title as written ("Farm Worker", "trabajador agrícola").
-    isco08 : str
-        Unit group it names.
-    lang : str or None
-        ISO 639 language, ``None`` when unknown or language-neutral.
-    weight : float
-        Prior strength (> 0, default 1). Curated titles may use > 1, noisy bulk titles < 1;
-        the score is multiplied by ``weight ** 0.1`` (clipped to 1) and ties are broken by
-        weight.
-    source : str
-        Where the alias comes from ("onet27-alternate", "esco", "project", ...).
-    soc2018 : str or None
-        The SOC 2018 detailed code when the alias comes from a specific SOC (O*NET), so the
-        winning SOC can be reported first.
-
-    Examples
-    --------
-    >>> Alias("Farm Worker", "9211", "en", soc2018="45-2092").weight
-    1.0
-    """
-
-    text: str
-    isco08: str
-    lang: str | None = None
-    weight: float = 1.0
-    source: str = ""
-    soc2018: str | None = None
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A resolved occupation, best-first in :meth:`OccupationResolver.resolve` results.
-
-    ``title`` is in the language asked for at resolution time (else English); ``titles``
-    keeps all official titles so :meth:`to_dict` can render another language. ``matched``
-    is the alias text that won (useful for explanations).
-
-    Examples
-    --------
-    >>> c = Candidate("9211", "Crop farm labourers", ("45-2092",), ("85101",), (), 0.93,
-    ...               titles={"es": "Peones de explotaciones agrícolas"})
-    >>> c.to_dict("es")["title"]
-    'Peones de explotaciones agrícolas'
-    >>> sorted(c.to_dict())
-    ['isco08', 'noc2021', 'score', 'sinco2019', 'soc2018', 'title']
-    """
-
-    isco08: str
-    title: str
-    soc2018: tuple[str, ...]
-    noc2021: tuple[str, ...]
-    sinco2019: tuple[str, ...]
-    score: float
-    titles: Mapping[str, str] = field(default_factory=dict, compare=False)
-    matched: str = field(default="", compare=False)
-
-    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
-        """The API candidate shape (see ``GET /api/v1/occupations/resolve``)."""
-        title = self.titles.get(lang, "") if lang else ""
-        return {
-            "isco08": self.isco08,
-            "title": title or self.titles.get("en", "") or self.title,
-            "soc2018": list(self.soc2018),
-            "noc2021": list(self.noc2021),
-            "sinco2019": list(self.sinco2019),
-            "score": round(float(self.score), 4),
-        }
 
 
 # --------------------------------------------------------------------------- hierarchy
@@ -198,135 +86,6 @@ def isco_similarity(a: str, b: str) -> float:
     return ISCO_LEVEL_SIMILARITY[shared]
 
 
-# --------------------------------------------------------------------------- normalisation
-
-
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-_STOPWORDS = _wordset(
-    "a an and or of the for in on to with at by as "
-    "de del la las el los y e o u en para por con al su "
-    "du des le les l d et ou au aux pour par avec sur"
-)
-_NOISE_WORDS = _wordset(
-    "seasonal seasonals temporary temp temps estacional estacionales temporal temporales "
-    "temporada saisonnier saisonniere saisonniers temporaire temporaires "
-    "urgent hiring needed wanted vacancy vacancies opening openings position positions "
-    "job jobs puesto vacante vacantes poste postes "
-    "ii iii iv vi vii viii ix"
-)
-_NOISE_RE = re.compile(
-    r"\bh\s*-?\s*2\s*-?\s*[ab]\b"  # visa class
-    r"|\b(?:full|part)\s*-?\s*time\b|\btiempo\s+(?:completo|parcial)\b"
-    r"|\btemps\s+(?:plein|partiel)\b|\bn/a\b"
-)
-_SEGMENT_RE = re.compile(r"\s[-\u2013\u2014]\s|\s*[:;|]\s*")
-_NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
-_ABBREVIATIONS = {
-    "ag": "agricultural",
-    "agri": "agricultural",
-    "agr": "agricultural",
-    "equip": "equipment",
-    "asst": "assistant",
-    "mech": "mechanic",
-    "gen": "general",
-    "wkr": "worker",
-    "wrkr": "worker",
-    "hlpr": "helper",
-    "oper": "operator",
-    "maint": "maintenance",
-    "mgr": "manager",
-    "supv": "supervisor",
-    "supvr": "supervisor",
-    "tech": "technician",
-    "drvr": "driver",
-}
-#: Leading modifiers job orders put before the real title ("General Farm Worker").
-_GENERIC_LEAD = frozenset({"general"})
-_SUFFIXES = (("iere", "ier"), ("euse", "eur"), ("ora", "or"), ("era", "er"), ("ero", "er"))
-
-
-def _fold(text: str) -> str:
-    """Lower-case, strip accents and ligatures (é → e, œ → oe, ß → ss)."""
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("ß", "ss")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
-def _stem(token: str) -> str:
-    """A deliberately tiny es/en/fr stemmer: plurals, then gendered endings."""
-    n = len(token)
-    if n > 4 and token.endswith("es") and token[-3] in "rlndz":
-        token = token[:-2]
-    elif n > 3 and token.endswith("s") and not token.endswith("ss"):
-        token = token[:-1]
-    if len(token) > 5:
-        for suffix, repl in _SUFFIXES:
-            if token.endswith(suffix):
-                return token[: -len(suffix)] + repl
-    return token
-
-
-def _tokens(text: str) -> tuple[str, ...]:
-    text = _NOISE_RE.sub(" ", _fold(text))
-    out = []
-    for raw in _NON_ALNUM_RE.split(text):
-        if len(raw) < 2 or raw in _STOPWORDS or raw in _NOISE_WORDS:
-            continue
-        if any(ch.isdigit() for ch in raw):  # codes, job-order numbers, "2a"
-            continue
-        out.append(_stem(_ABBREVIATIONS.get(raw, raw)))
-    return tuple(out)
-
-
-@lru_cache(maxsize=65536)
-def _variants(title: str) -> tuple[tuple[str, ...], ...]:
-    """Token tuples to match: the whole title, plus its head before a " - " / ":" tail."""
-    whole = _tokens(title)
-    if not whole:
-        return ()
-    parts = [p for p in _SEGMENT_RE.split(title) if p.strip()]
-    if len(parts) > 1:
-        head = _tokens(parts[0])
-        if head and head != whole:
-            return (whole, head)
-    return (whole,)
-
-
-def normalise_title(title: str) -> str:
-    """The normalised form a title is matched on (tokens joined by spaces).
-
-    Examples
-    --------
-    >>> normalise_title("CAFÉ, CORTADOR DE")
-    'cafe cortador'
-    >>> normalise_title("Farmworker - General Farm Labor (Seasonal) H-2A #45-2092.00")
-    'farmworker general farm labor'
-    >>> normalise_title("Trabajadoras agrícolas")
-    'trabajador agricola'
-    """
-    return " ".join(_tokens(title or ""))
-
-
-# --------------------------------------------------------------------------- features
-
-
-def _features(
-    tokens: Sequence[str], compounds: frozenset[str] | set[str]
-) -> tuple[list[str], list[str]]:
-    """Word features (tokens, plus adjacent pairs that join into a known word: "farm worker"
-    also yields "farmworker") and character 3-grams of each padded token."""
-    words = list(tokens)
-    words += [a + b for a, b in zip(tokens, tokens[1:], strict=False) if a + b in compounds]
-    grams = []
-    for tok in tokens:
-        padded = f" {tok} "
-        grams += [padded[i : i + 3] for i in range(len(padded) - 2)]
-    return words, grams
-
-
 def _head_match(q: tuple[str, ...], qc: str, a: tuple[str, ...], ac: str) -> float:
     """1.0 when the titles share their head word, else 0.0.
 
@@ -341,44 +100,6 @@ def _head_match(q: tuple[str, ...], qc: str, a: tuple[str, ...], ac: str) -> flo
     if (len(a[0]) > 3 and qc.startswith(a[0])) or (len(q[0]) > 3 and ac.startswith(q[0])):
         return 1.0
     return 0.0
-
-
-class _Space:
-    """One TF-IDF block (word or char) with a fixed vocabulary."""
-
-    def __init__(self, docs: Sequence[list[str]]) -> None:
-        vocab: dict[str, int] = {}
-        df: list[int] = []
-        for doc in docs:
-            for f in set(doc):
-                j = vocab.setdefault(f, len(vocab))
-                if j == len(df):
-                    df.append(0)
-                df[j] += 1
-        n = len(docs)
-        self.vocab = vocab
-        self.idf = np.log((1.0 + n) / (1.0 + np.asarray(df, dtype=np.float64))) + 1.0
-        self.unknown_idf = math.log(1.0 + n) + 1.0
-
-    def row(self, doc: Sequence[str]) -> tuple[list[int], list[float]]:
-        counts: dict[str, int] = {}
-        for f in doc:
-            counts[f] = counts.get(f, 0) + 1
-        cols: list[int] = []
-        vals: list[float] = []
-        norm = 0.0
-        for f, c in counts.items():
-            j = self.vocab.get(f)
-            w = (1.0 + math.log(c)) * (self.idf[j] if j is not None else self.unknown_idf)
-            norm += w * w
-            if j is not None:
-                cols.append(j)
-                vals.append(w)
-        if norm > 0.0:
-            # Unknown features stay in the norm so that unmatched words lower the cosine.
-            scale = 1.0 / math.sqrt(norm)
-            vals = [v * scale for v in vals]
-        return cols, vals
 
 
 # --------------------------------------------------------------------------- resolver
