@@ -74,7 +74,7 @@ def operation(
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `rule` on `bp` and document it. `roles=None` means public; `()` any signed-in user.
 
-    The handler receives keyword arguments `body`, `query` and `principal` when declared.
+    The handler receives `body` and `query` when declared, and `principal` unless public.
     """
     codes: dict[int, type[BaseModel] | None] = dict(responses)
     if roles is not None:
@@ -121,8 +121,6 @@ def operation(
                         403, f"This operation is for: {', '.join(roles)}; you are {principal.role}."
                     )
                 kwargs["principal"] = principal
-            elif "principal" in view.__code__.co_varnames:
-                kwargs["principal"] = current_principal()
             if query is not None:
                 kwargs["query"] = _validate(query, _query_args(), "query.")
             if body is not None:
