@@ -9,7 +9,9 @@ from pydantic import ValidationError
 from werkzeug.http import HTTP_STATUS_CODES
 
 PROBLEM_MIME = "application/problem+json"
-PROBLEM_BASE = "https://pathways.example.org/problems/"
+# RFC 9457: "about:blank" when the title is the HTTP status phrase; our own problem kinds
+# point at their explanation on the API docs page.
+PROBLEM_DOCS = "/api/v1/docs#problem-"
 
 
 class ApiProblem(Exception):
@@ -29,7 +31,9 @@ class ApiProblem(Exception):
         super().__init__(detail)
         self.status, self.detail, self.errors = status, detail, errors
         self.title = title or HTTP_STATUS_CODES.get(status, "Error")
-        self.type = type_ or PROBLEM_BASE + self.title.lower().replace(" ", "-")
+        self.type = type_ or (
+            "about:blank" if title is None else PROBLEM_DOCS + title.lower().replace(" ", "-")
+        )
         self.headers = headers or {}
         self.extra = extra
 

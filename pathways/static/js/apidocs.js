@@ -13,6 +13,7 @@
     if (!schema || depth > 4) return null;
     if (schema.$ref) return example(doc.components.schemas[schema.$ref.split("/").pop()], doc, depth + 1);
     if (schema.example !== undefined) return schema.example;
+    if (schema.examples && schema.examples.length) return schema.examples[0];
     if (schema.default !== undefined) return schema.default;
     if (schema.anyOf) return example(schema.anyOf[0], doc, depth + 1);
     if (schema.type === "object" || schema.properties) {
