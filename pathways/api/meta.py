@@ -36,8 +36,14 @@ class Health(BaseModel):
     status: str
 
 
-@operation(ops_bp, "/healthz", "GET", summary="Liveness: 200 when the database answers",
-           tag="operations", responses={200: Health, 503: None})
+@operation(
+    ops_bp,
+    "/healthz",
+    "GET",
+    summary="Liveness: 200 when the database answers",
+    tag="operations",
+    responses={200: Health, 503: None},
+)
 def healthz():  # type: ignore[no-untyped-def]
     try:
         ping(engine())

@@ -53,6 +53,7 @@ class Operation:
 
 
 OPERATIONS: list[Operation] = []
+MAX_ID = 2**31 - 1
 _PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -107,6 +108,10 @@ def operation(
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def handler(**path_kwargs: Any) -> Response | tuple[Response, int]:
+            for name, value in path_kwargs.items():
+                # Ids are 32-bit in PostgreSQL: anything larger cannot exist (not a 500).
+                if isinstance(value, int) and value > MAX_ID:
+                    raise ApiProblem(404, f"No such resource ({name} {value}).")
             kwargs: dict[str, Any] = dict(path_kwargs)
             if roles is not None:
                 principal = current_principal()
@@ -151,9 +156,25 @@ def _json_body() -> Any:
         ) from None
 
 
+def _nul_fields(data: Any, path: str = "") -> list[str]:
+    """Where a string holds a NUL character (PostgreSQL text cannot store one)."""
+    if isinstance(data, str):
+        return [path or "body"] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [f for k, v in data.items() for f in _nul_fields(v, f"{path}.{k}" if path else k)]
+    if isinstance(data, list):
+        return [f for i, v in enumerate(data) for f in _nul_fields(v, f"{path}.{i}")]
+    return []
+
+
 def _validate(model: type[BaseModel], data: Any, prefix: str) -> BaseModel:
     if not isinstance(data, dict):
         raise validation_problem([{"field": "body", "message": "must be a JSON object"}])
+    bad = _nul_fields(data)
+    if bad:
+        raise validation_problem(
+            [{"field": prefix + f, "message": "contains a NUL character"} for f in bad]
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -12,5 +12,5 @@ class StrictModel(BaseModel):
 
 
 class PageQuery(StrictModel):
-    page: int = Field(default=1, ge=1, description="1-based page number")
+    page: int = Field(default=1, ge=1, le=100_000, description="1-based page number")
     per_page: int = Field(default=50, ge=1, le=500, description="items per page (max 500)")

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, Field, ValidationInfo, field_validator
 
 from pathways.schemas.codes import CountryCode, LanguageCode
 from pathways.schemas.common import StrictModel
 
+
+def _as_of_in_range(value: date) -> date:
+    # Rules are dated from 1990 on and not projected further than five years ahead.
+    if not date(1990, 1, 1) <= value <= date(date.today().year + 5, 12, 31):
+        raise ValueError("must be between 1990-01-01 and five years from now")
+    return value
+
+
+AsOf = Annotated[date, AfterValidator(_as_of_in_range)]
 Destination = Literal["US", "CA", "MX"]
 Lang = Literal["es", "en", "fr"]
 
@@ -27,7 +36,7 @@ class EligibilityRequest(StrictModel):
     destinations: list[Destination] = Field(default_factory=list, max_length=3)
     prior_immigration_violation: bool | None = None
     lang: Lang = "es"
-    as_of: date | None = None
+    as_of: AsOf | None = None
 
     @field_validator("birth_date")
     @classmethod
@@ -45,15 +54,6 @@ class EligibilityRequest(StrictModel):
         start = info.data.get("available_from")
         if value is not None and start is not None and value < start:
             raise ValueError("is before available_from")
-        return value
-
-    @field_validator("as_of")
-    @classmethod
-    def _as_of(cls, value: date | None) -> date | None:
-        if value is not None and not date(1990, 1, 1) <= value <= date(
-            date.today().year + 5, 12, 31
-        ):
-            raise ValueError("must be between 1990-01-01 and five years from now")
         return value
 
 
@@ -86,7 +86,7 @@ class EligibilityResponse(BaseModel):
 
 class ProgramsQuery(StrictModel):
     lang: Lang = "en"
-    as_of: date | None = Field(default=None, description="only the rule versions in force then")
+    as_of: AsOf | None = Field(default=None, description="only the rule versions in force then")
 
 
 class ProgramsResponse(BaseModel):

@@ -47,8 +47,13 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     user.last_login_at = utcnow()
     session.add(user)
-    record(session, Actor(user_id=user.id, label=f"user:{user.id}", role=user.role),
-           "user.login", "user", user.id)
+    record(
+        session,
+        Actor(user_id=user.id, label=f"user:{user.id}", role=user.role),
+        "user.login",
+        "user",
+        user.id,
+    )
     session.commit()
     return user
 

@@ -22,8 +22,11 @@ class EligibilityCheck:
     occupation: dict[str, Any] | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"as_of": self.as_of.isoformat(), "results": self.results,
-                "occupation": self.occupation}
+        return {
+            "as_of": self.as_of.isoformat(),
+            "results": self.results,
+            "occupation": self.occupation,
+        }
 
 
 def check_eligibility(

@@ -113,6 +113,17 @@ def resolve_occupation(resolver: OccupationResolver, v: ParsedVacancy) -> Occupa
     return OccupationMatch(None, None)
 
 
+def _clean(value: Any) -> Any:
+    """Imported files may carry NUL characters, which PostgreSQL text cannot store."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
 def normalize(v: ParsedVacancy, *, resolver: OccupationResolver, data_dir: Path) -> dict[str, Any]:
     """The column values of a Vacancy row for a parsed or posted vacancy."""
     occupation = resolve_occupation(resolver, v)
@@ -129,38 +140,40 @@ def normalize(v: ParsedVacancy, *, resolver: OccupationResolver, data_dir: Path)
             )
         except FxRateMissing:
             hourly_usd = None
-    return {
-        "program_code": v.program,
-        "employer_name": v.employer_name,
-        "title": v.title[:300],
-        "title_lang": v.title_lang,
-        "native_code_system": v.native_code_system,
-        "native_code": v.native_code,
-        "isco08": occupation.isco08,
-        "isco08_confidence": occupation.confidence,
-        "positions": v.positions,
-        "worksite_country": v.worksite_country,
-        "worksite_subdivision": v.worksite_subdivision,
-        "worksite_city": v.worksite_city,
-        "worksite_postal_code": v.worksite_postal_code,
-        "wage_amount_minor": minor_units(v.wage_amount),
-        "wage_currency": v.wage_currency,
-        "wage_per": v.wage_per,
-        "wage_hourly_minor": minor_units(hourly.quantize(CENT) if hourly is not None else None),
-        "wage_hourly_usd_minor": minor_units(hourly_usd),
-        "hours_per_week": float(v.hours_per_week) if v.hours_per_week is not None else None,
-        "start_date": v.start_date,
-        "end_date": v.end_date,
-        "housing_provided": v.housing_provided,
-        "transport_provided": v.transport_provided,
-        "experience_months": v.experience_months,
-        "languages": list(v.languages),
-        "skills_text": v.skills_text,
-        "status": v.status,
-        "source": v.source,
-        "external_ref": v.external_ref or None,
-        "raw": v.raw or None,
-    }
+    return _clean(
+        {
+            "program_code": v.program,
+            "employer_name": v.employer_name,
+            "title": v.title[:300],
+            "title_lang": v.title_lang,
+            "native_code_system": v.native_code_system,
+            "native_code": v.native_code,
+            "isco08": occupation.isco08,
+            "isco08_confidence": occupation.confidence,
+            "positions": v.positions,
+            "worksite_country": v.worksite_country,
+            "worksite_subdivision": v.worksite_subdivision,
+            "worksite_city": v.worksite_city,
+            "worksite_postal_code": v.worksite_postal_code,
+            "wage_amount_minor": minor_units(v.wage_amount),
+            "wage_currency": v.wage_currency,
+            "wage_per": v.wage_per,
+            "wage_hourly_minor": minor_units(hourly.quantize(CENT) if hourly is not None else None),
+            "wage_hourly_usd_minor": minor_units(hourly_usd),
+            "hours_per_week": float(v.hours_per_week) if v.hours_per_week is not None else None,
+            "start_date": v.start_date,
+            "end_date": v.end_date,
+            "housing_provided": v.housing_provided,
+            "transport_provided": v.transport_provided,
+            "experience_months": v.experience_months,
+            "languages": list(v.languages),
+            "skills_text": v.skills_text,
+            "status": v.status,
+            "source": v.source,
+            "external_ref": v.external_ref or None,
+            "raw": v.raw or None,
+        }
+    )
 
 
 def check_scope(user: User | None, country: str) -> None:

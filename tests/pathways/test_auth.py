@@ -131,3 +131,13 @@ def test_ministry_scoped_to_its_country() -> None:
         else:
             raise AssertionError("a US ministry acted for Canada")
         ensure_country(User(email="o@x.org", role="officer"), "CA")
+
+
+def test_nul_characters_are_refused_not_stored(client, make_user) -> None:
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"email": "a\x00b@example.org", "password": "x" * 12,
+                                           "csrf_token": token})
+    assert response.status_code == 400
+    api = client.get("/api/v1/occupations/resolve?title=farm%00worker")
+    assert api.status_code == 422
+    assert api.get_json()["errors"][0]["field"] == "query.title"
