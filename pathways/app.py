@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -99,8 +100,25 @@ def create_app(config: dict[str, Any] | None = None, *, check_schema: bool = Tru
 
         close_request_session()
 
+    if settings.env.value != "test":
+        # Build the occupation resolver and the rule catalog now, in the background, so the
+        # first visitor does not wait for them (with every official title loaded: seconds).
+        threading.Thread(target=_warm_caches, args=(engine,), daemon=True).start()
     log.info("pathways started: database %s", settings.safe_database_url)
     return app
+
+
+def _warm_caches(engine: Any) -> None:
+    from sqlmodel import Session
+
+    from pathways.services import occupations, programs
+
+    try:
+        with Session(engine) as session:
+            programs.get_catalog(session)
+            occupations.get_resolver(session)
+    except Exception:  # noqa: BLE001 - a failed warm-up only means the first request builds
+        log.warning("could not prepare the caches at start-up", exc_info=True)
 
 
 def configure_logging(settings: Settings) -> None:
