@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from sqlalchemy import func
@@ -68,7 +67,7 @@ def placement_summary(session: Session) -> dict[str, int]:
 
 
 def admin_summary(session: Session) -> dict[str, Any]:
-    users = Counter(dict(_grouped(session, User.role)))
+    users = _grouped(session, User.role)
     active_tokens = session.exec(
         select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
     ).one()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import time
-import tomllib
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,37 +11,15 @@ from hypothesis import strategies as st
 
 from matching.eligibility import (
     ApplicantFacts,
-    Program,
     Status,
     VacancyFacts,
     evaluate_program,
     evaluate_programs,
-    program_from_dict,
     rules_in_force,
 )
+from tests.matching.catalog import ORDER, load_catalog
 
-PROGRAMS_DIR = Path(__file__).resolve().parents[2] / "data" / "programs"
-ORDER = [
-    "US-H2A",
-    "US-H2B",
-    "CA-TFWP-AG",
-    "CA-SAWP",
-    "CA-TFWP-LOW",
-    "CA-TFWP-HIGH",
-    "MX-TVTF",
-    "MX-RT-WORK",
-]
-
-
-def _load() -> list[Program]:
-    progs = {}
-    for path in PROGRAMS_DIR.glob("*.toml"):
-        with path.open("rb") as fh:
-            progs[path.stem] = program_from_dict(tomllib.load(fh))
-    return [progs[c] for c in ORDER]
-
-
-CATALOG = _load()
+CATALOG = load_catalog()
 BY_CODE = {p.code: p for p in CATALOG}
 E, N, R = Status.ELIGIBLE, Status.NOT_ELIGIBLE, Status.NEEDS_REVIEW
 TODAY = date(2026, 11, 28)

@@ -8,10 +8,8 @@ range and language (``Program._memo``). Here they are compared with each other a
 from __future__ import annotations
 
 import copy
-import tomllib
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -37,29 +35,9 @@ from matching.eligibility import (
     evaluate_programs_dicts,
     program_from_dict,
 )
+from tests.matching.catalog import ORDER, load_catalog
 
-PROGRAMS_DIR = Path(__file__).resolve().parents[2] / "data" / "programs"
-ORDER = [
-    "US-H2A",
-    "US-H2B",
-    "CA-TFWP-AG",
-    "CA-SAWP",
-    "CA-TFWP-LOW",
-    "CA-TFWP-HIGH",
-    "MX-TVTF",
-    "MX-RT-WORK",
-]
-
-
-def _load() -> list[Program]:
-    progs = {}
-    for path in PROGRAMS_DIR.glob("*.toml"):
-        with path.open("rb") as fh:
-            progs[path.stem] = program_from_dict(tomllib.load(fh))
-    return [progs[c] for c in ORDER]
-
-
-CATALOG = _load()
+CATALOG = load_catalog()
 TODAY = date(2026, 11, 28)
 
 
@@ -336,7 +314,7 @@ def test_many_dates_keep_the_memo_bounded_and_right() -> None:
 def test_the_memo_is_invisible() -> None:
     program = CATALOG[0]
     evaluate_programs_dicts([program], ApplicantFacts("GT", date(1994, 5, 2)), as_of=TODAY)
-    fresh = _load()[0]
+    fresh = load_catalog()[0]
     assert fresh == program  # the memo is not compared
     assert "_memo" not in repr(program)
     copied = replace(program, rules=program.rules[:1])

@@ -9,40 +9,25 @@ from pathlib import Path
 import pytest
 
 from matching.eligibility import Certainty, Program, Status, program_from_dict
+from tests.matching.catalog import ORDER, PROGRAMS_DIR, load_program
 
-PROGRAMS_DIR = Path(__file__).resolve().parents[2] / "data" / "programs"
 FILES = sorted(PROGRAMS_DIR.glob("*.toml"))
-CODES = [
-    "US-H2A",
-    "US-H2B",
-    "CA-TFWP-AG",
-    "CA-SAWP",
-    "CA-TFWP-LOW",
-    "CA-TFWP-HIGH",
-    "MX-TVTF",
-    "MX-RT-WORK",
-]
-
-
-def load(path: Path) -> Program:
-    with path.open("rb") as fh:
-        return program_from_dict(tomllib.load(fh))
 
 
 @pytest.fixture(scope="module")
 def catalog() -> dict[str, Program]:
-    return {p.code: p for p in map(load, FILES)}
+    return {p.code: p for p in map(load_program, FILES)}
 
 
 def test_one_file_per_program_code(catalog: dict[str, Program]) -> None:
-    assert sorted(catalog) == sorted(CODES)
+    assert sorted(catalog) == sorted(ORDER)
     for path in FILES:
-        assert load(path).code == path.stem
+        assert load_program(path).code == path.stem
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_every_rule_is_complete(path: Path) -> None:
-    program = load(path)
+    program = load_program(path)
     assert program.rules
     for rule in program.rules:
         for lang in ("es", "en", "fr"):
@@ -58,7 +43,7 @@ def test_every_rule_is_complete(path: Path) -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_program_texts_and_steps(path: Path) -> None:
-    program = load(path)
+    program = load_program(path)
     assert program.url.startswith("https://")
     assert program.next_steps
     for text in (program.name, program.description, *program.next_steps):
@@ -70,7 +55,7 @@ def test_program_texts_and_steps(path: Path) -> None:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_versions_of_one_rule_do_not_overlap(path: Path) -> None:
     versions: dict[str, list[tuple[date, date]]] = {}
-    for rule in load(path).rules:
+    for rule in load_program(path).rules:
         versions.setdefault(rule.id, []).append(
             (rule.effective_from, rule.effective_to or date.max)
         )
