@@ -31,6 +31,8 @@ class ApplicantFacts:
     occupation_title: str | None = None
     isco08: str | None = None
     experience_months: int | None = None
+    #: every ISCO-08 group of the person's work history (``isco08`` is counted too)
+    occupations: tuple[str, ...] = ()
     available_from: date | None = None
     available_to: date | None = None
     destinations: tuple[str, ...] = ()
@@ -104,6 +106,11 @@ def _applicant_facts(a: ApplicantFacts, as_of: date) -> dict[str, Any]:
         "applicant.residence_country": normalise("code", a.residence_country),
         "applicant.languages": normalise("codes", a.languages) if a.languages else None,
         "applicant.isco08": normalise("code", a.isco08),
+        "applicant.occupations": (
+            normalise("codes", (*a.occupations, a.isco08) if a.isco08 else a.occupations)
+            if a.isco08 or a.occupations
+            else None
+        ),
         "applicant.experience_months": normalise("number", a.experience_months),
         "applicant.available_from": a.available_from,
         "applicant.available_to": a.available_to,
@@ -157,6 +164,9 @@ _FACT_LABEL: dict[str, Text] = {
     "applicant.nationality": Text(es="nacionalidad", en="nationality", fr="nationalité"),
     "applicant.age": Text(es="fecha de nacimiento", en="birth date", fr="date de naissance"),
     "applicant.isco08": Text(es="ocupación", en="occupation", fr="profession"),
+    "applicant.occupations": Text(
+        es="el trabajo que usted hace", en="the work you do", fr="le travail que vous faites"
+    ),
     "applicant.experience_months": Text(
         es="meses de experiencia", en="months of experience", fr="mois d'expérience"
     ),

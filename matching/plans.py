@@ -244,11 +244,15 @@ def _run(
         else:
             reason, labels = extra.undecided(facts)
             add(reason)
-            for label in labels:
-                if label not in missing:
-                    missing.append(label)
-            if extra.review and status == _ELIGIBLE:
-                status = _REVIEW
+            if extra.review:
+                # Only facts that decide the status are asked for: an optional one
+                # (on_missing = "ignore", e.g. immigration history) is checked later by a
+                # person and never becomes a "complete your information" step.
+                for label in labels:
+                    if label not in missing:
+                        missing.append(label)
+                if status == _ELIGIBLE:
+                    status = _REVIEW
     steps = remedies
     if status != _REFUSED:
         if missing:

@@ -19,7 +19,8 @@ Grammar::
      table = {"CA-ON" = 36.0}, currency = "CAD"}
 
 Operators: ``eq ne ge gt le lt`` (one ``value`` or a ``table`` looked up by ``key``),
-``in not_in prefix_in`` (``values`` or ``list``), ``present absent`` (never None),
+``in not_in prefix_in`` (``values`` or ``list``; on a set of codes, ``in`` and ``prefix_in`` ask
+whether *any* member matches), ``present absent`` (never None),
 ``month_day_within`` (a date, or an availability window, against ``value = ["MM-DD",
 "MM-DD"]``: a date must fall inside; a window must overlap it).
 
@@ -44,6 +45,7 @@ FACT_KINDS: dict[str, str] = {
     "applicant.residence_country": "code",
     "applicant.languages": "codes",
     "applicant.isco08": "code",
+    "applicant.occupations": "codes",
     "applicant.experience_months": "number",
     "applicant.available_from": "date",
     "applicant.available_to": "date",
@@ -86,7 +88,7 @@ _KINDS_FOR = {
     "lt": {"number", "date"},
     "in": {"code", "name", "codes"},
     "not_in": {"code", "name", "codes"},
-    "prefix_in": {"code"},
+    "prefix_in": {"code", "codes"},
     "present": set(FACT_KINDS.values()),
     "absent": set(FACT_KINDS.values()),
     "month_day_within": {"date", "window"},
@@ -401,6 +403,13 @@ def _table_check(
 def _member_check(fact: str, kind: str, op: str, members: frozenset[Any]) -> Check:
     if op == "prefix_in":
         prefixes = tuple(members)
+        if kind == "codes":
+
+            def check_any_prefix(facts: Mapping[str, Any]) -> Tri:
+                value = facts.get(fact)
+                return None if value is None else any(v.startswith(prefixes) for v in value)
+
+            return check_any_prefix
 
         def check_prefix(facts: Mapping[str, Any]) -> Tri:
             value = facts.get(fact)

@@ -15,6 +15,13 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The reference data: data/ next to the package in a source checkout (or an editable install),
+# else the copy the wheel carries inside the package (see pyproject.toml).
+DATA_DIR = (
+    PROJECT_ROOT / "data"
+    if (PROJECT_ROOT / "data" / "programs").is_dir()
+    else Path(__file__).resolve().parent / "data"
+)
 DEV_SECRET = "dev-only-secret-do-not-use-in-production"
 SUPPORTED_LANGS = ("es", "en", "fr")
 
@@ -52,7 +59,7 @@ class Settings(BaseSettings):
     target_start: date | None = None
     target_end: date | None = None
     target_origins: str = "SV,GT,HN"
-    data_dir: Path = PROJECT_ROOT / "data"
+    data_dir: Path = DATA_DIR
     max_upload_mb: int = Field(default=25, gt=0)
     catalog_cache_seconds: float = Field(default=30.0, ge=0)
     # Session cookies only over HTTPS; defaults to true in production (TLS at the balancer).

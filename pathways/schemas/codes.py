@@ -9,6 +9,8 @@ from typing import Annotated
 from babel import Locale
 from pydantic import AfterValidator
 
+from pathways.reference.languages import is_known_language
+
 # CLDR territory codes that are not ISO 3166-1 alpha-2 country codes.
 _NOT_ISO = {
     "AC",
@@ -54,6 +56,8 @@ def _language(value: str) -> str:
     code = value.strip().lower()
     if not _LANG.match(code):
         raise ValueError(f"{value!r} is not an ISO 639 language code (e.g. es, en, quc)")
+    if not is_known_language(code):
+        raise ValueError(f"{value!r} is not a known ISO 639 language code (e.g. es, en, quc, mam)")
     return code
 
 

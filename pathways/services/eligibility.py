@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from matching.eligibility import ApplicantFacts, evaluate_programs_dicts
+from matching.programs import OnMissing, Scope
 from pathways.services import occupations, programs
 
 # Below this resolver score a free-text job title is too vague to name an occupation.
@@ -79,3 +80,54 @@ def resolve_title(
         return None
     best = candidates[0]
     return {"isco08": best.isco08, "title": best.to_dict(lang)["title"], "score": best.score}
+
+
+STATUS_ORDER = ("eligible", "needs_review", "not_eligible")
+
+
+def result_cards(
+    session: Session, results: list[dict[str, Any]], lang: str, *, cache_seconds: float = 30.0
+) -> list[dict[str, Any]]:
+    """What each card shows, in catalog order: what fails, what is still unknown about the
+    person, what they meet (folded), and apart, folded, the conditions of a job offer and the
+    optional facts a person checks later."""
+    catalog = {p.code: p for p in programs.get_catalog(session, max_age=cache_seconds)}
+    order = {code: i for i, code in enumerate(programs.PROGRAM_ORDER)}
+    cards = []
+    for result in sorted(results, key=lambda r: (order.get(r["program"], 99), r["program"])):
+        program = catalog.get(result["program"])
+        rules = {rule.id: rule for rule in program.rules} if program else {}
+        failed, unknown, passed, later, notes = [], [], [], [], []
+        for reason in result["reasons"]:
+            rule = rules.get(reason["rule"])
+            if rule is None:  # e.g. "not among the countries you chose"
+                notes.append(reason)
+            elif reason["passed"] is False:
+                failed.append(reason)
+            elif reason["passed"] is True:
+                passed.append(reason)
+            elif rule.scope is Scope.VACANCY or rule.on_missing is OnMissing.IGNORE:
+                later.append(reason)
+            else:
+                unknown.append(reason)
+        cards.append(
+            {
+                "code": result["program"],
+                "destination": result["destination"],
+                "name": program.name.get(lang) if program else result["program"],
+                "url": program.url if program else None,
+                "status": result["status"],
+                "failed": failed,
+                "unknown": unknown,
+                "passed": passed,
+                "later": later,
+                "notes": notes,
+                "next_steps": result["next_steps"],
+            }
+        )
+    return cards
+
+
+def by_status(cards: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The cards grouped by status, for the short answer above them."""
+    return {status: [c for c in cards if c["status"] == status] for status in STATUS_ORDER}

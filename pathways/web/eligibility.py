@@ -11,21 +11,21 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from babel import Locale
 from flask import Blueprint, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields import DateField, IntegerField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from pathways.extensions import limiter
+from pathways.reference.languages import is_known_language, language_name, regional_languages
 from pathways.requestctx import db_session, settings
 from pathways.schemas.codes import country_names
-from pathways.services import eligibility, programs
+from pathways.services import eligibility
 
 try:  # WTForms 3.3 declares options as SelectChoice; tuples and dicts are deprecated there.
     from wtforms.fields.choices import SelectChoice
@@ -47,21 +47,27 @@ LANGUAGES = (
     ("cak", "Kaqchikel"),
     ("cab", "Garífuna"),
 )
-# ISO 639-3 codes of the region's languages that CLDR does not name (Mayan, Xinka, Lenca, …).
-REGIONAL_LANGUAGES = frozenset(
-    (  # noqa: SIM905 - a word list reads best as words
-        "mam cak cab acr caa ixl jac kjb knj mop poc poh ttc tzj usp xin ppl miq pay jic sum len "
-        "tzh tzo ctu yua toj lac"
-    ).split()
-)
+# Other languages people of the region speak or learn abroad, offered by name in a list.
+WORLD_LANGUAGES = ("pt", "it", "de", "zh", "ko", "ja", "ar", "nl")
 
 
 def _lang() -> str:
     return str(get_locale() or "es")
 
 
-def known_language(code: str) -> bool:
-    return code in REGIONAL_LANGUAGES or code in Locale("en").languages
+def other_language_choices(lang: str) -> Any:
+    """The region's other languages first, then a few world languages, all by name."""
+    shown = {code for code, _name in LANGUAGES}
+    regional = [(c, n) for c, n in regional_languages().items() if c not in shown]
+    world = sorted(
+        ((c, language_name(c, lang)) for c in WORLD_LANGUAGES), key=lambda item: _sort_key(item[1])
+    )
+    return grouped_options(
+        {
+            str(_l("Languages of Guatemala, Honduras and El Salvador")): regional,
+            str(_l("Other languages")): world,
+        }
+    )
 
 
 def _sort_key(name: str) -> str:
@@ -143,15 +149,9 @@ def _after_start(form: Any, field: DateField) -> None:
         raise ValidationError(_l("The end of your availability is before its start."))
 
 
-def _language_code(_form: Any, field: StringField) -> None:
-    codes = [c.strip().lower() for c in (field.data or "").replace(";", ",").split(",")]
-    for code in filter(None, codes):
-        if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha()):
-            raise ValidationError(
-                _l("“%(code)s” is not a language code: use 2 or 3 letters, e.g. mam.", code=code)
-            )
-        if not known_language(code):
-            raise ValidationError(_l("We do not know the language code “%(code)s”.", code=code))
+def _listed_language(_form: Any, field: SelectField) -> None:
+    if field.data and not is_known_language(field.data):
+        raise ValidationError(_l("Choose a language from the list."))
 
 
 class EligibilityForm(FlaskForm):
@@ -166,9 +166,11 @@ class EligibilityForm(FlaskForm):
         validators=[InputRequired(_l("Give your date of birth.")), _not_future],
     )
     languages = LanguagesField(_l("Languages you speak"), choices=options(LANGUAGES))
-    other_language = StringField(
-        _l("Another language (ISO 639 code)"),
-        validators=[Optional(), Length(max=40), _language_code],
+    other_language = SelectField(
+        _l("Another language you speak"),
+        widget=PlaceholderSelect(),
+        validate_choice=False,
+        validators=[Optional(), _listed_language],
     )
     experience = TextAreaField(_l("Work you have done"), validators=[Optional(), Length(max=300)])
     experience_months = IntegerField(
@@ -183,8 +185,7 @@ class EligibilityForm(FlaskForm):
     destinations = MultiCheckboxField(_l("Countries where you would like to work"))
 
     def language_codes(self) -> list[str]:
-        extra = (self.other_language.data or "").replace(";", ",").split(",")
-        codes = [*(self.languages.data or []), *(c.strip().lower() for c in extra)]
+        codes = [*(self.languages.data or []), self.other_language.data or ""]
         return list(dict.fromkeys(c for c in codes if c))
 
 
@@ -192,35 +193,9 @@ def make_form(lang: str) -> EligibilityForm:
     form = EligibilityForm()
     names = country_names(lang)
     form.nationality.choices = country_choices(lang)
+    form.other_language.choices = other_language_choices(lang)
     form.destinations.choices = options((code, names[code]) for code in DESTINATIONS)
     return form
-
-
-def result_cards(results: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """What each card shows: problems first, then what was met; catalog order."""
-    catalog = {
-        p.code: p
-        for p in programs.get_catalog(db_session(), max_age=settings().catalog_cache_seconds)
-    }
-    order = {code: i for i, code in enumerate(programs.PROGRAM_ORDER)}
-    cards = []
-    for result in sorted(results, key=lambda r: (order.get(r["program"], 99), r["program"])):
-        program = catalog.get(result["program"])
-        reasons = result["reasons"]
-        cards.append(
-            {
-                "code": result["program"],
-                "destination": result["destination"],
-                "name": program.name.get(lang) if program else result["program"],
-                "url": program.url if program else None,
-                "status": result["status"],
-                "failed": [r for r in reasons if r["passed"] is False],
-                "undecided": [r for r in reasons if r["passed"] is None],
-                "passed": [r for r in reasons if r["passed"] is True],
-                "next_steps": result["next_steps"],
-            }
-        )
-    return cards
 
 
 def _rate_limit() -> str:
@@ -232,7 +207,7 @@ def _rate_limit() -> str:
 def form():  # type: ignore[no-untyped-def]
     lang = _lang()
     check_form = make_form(lang)
-    check = cards = None
+    check = cards = groups = None
     status = 200
     if check_form.validate_on_submit():
         check = eligibility.check_eligibility(
@@ -248,7 +223,10 @@ def form():  # type: ignore[no-untyped-def]
             destinations=check_form.destinations.data or [],
             cache_seconds=settings().catalog_cache_seconds,
         )
-        cards = result_cards(check.results, lang)
+        cards = eligibility.result_cards(
+            db_session(), check.results, lang, cache_seconds=settings().catalog_cache_seconds
+        )
+        groups = eligibility.by_status(cards)
     elif request.method == "POST":
         status = 400
     return render_template(
@@ -256,5 +234,6 @@ def form():  # type: ignore[no-untyped-def]
         form=check_form,
         check=check,
         cards=cards,
+        groups=groups,
         country_name=country_names(lang),
     ), status

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l
 
 from pathways.auth import current_principal
 from pathways.requestctx import db_session
@@ -11,32 +10,6 @@ from pathways.services import dashboard
 from pathways.settings import SUPPORTED_LANGS
 
 bp = Blueprint("web", __name__)
-
-# (endpoint, label, roles that see it); endpoints not registered yet are skipped at render.
-NAVIGATION = [
-    ("web.home", _l("Home"), None),
-    ("eligibility.form", _l("Check my options"), None),
-    ("ministry.vacancies", _l("Vacancies"), ("ministry", "admin")),
-    ("officer.programs", _l("Programs"), ("officer", "admin", "ministry")),
-    ("account.tokens", _l("API tokens"), ("ministry", "officer", "admin")),
-    ("api.docs_page", _l("API"), ("ministry", "officer", "admin")),
-]
-
-
-def nav_items() -> list[tuple[str, str]]:
-    from flask import current_app
-
-    user = current_principal()
-    role = user.role if user is not None else None
-    items = []
-    for endpoint, label, roles in NAVIGATION:
-        if endpoint not in current_app.view_functions:
-            continue
-        if roles is not None and role not in roles:
-            continue
-        items.append((url_for(endpoint), str(label)))
-    return items
-
 
 @bp.get("/")
 def home():  # type: ignore[no-untyped-def]

@@ -155,11 +155,14 @@ def vacancy_edit(vacancy_id: int):  # type: ignore[no-untyped-def]
     ), 400 if errors else 200
 
 
-@bp.post("/vacancies/<int:vacancy_id>/close")
+@bp.route("/vacancies/<int:vacancy_id>/close", methods=["GET", "POST"])
 @role_required("ministry", "admin")
 def vacancy_close(vacancy_id: int):  # type: ignore[no-untyped-def]
+    """GET asks for confirmation (closing takes the slots out of matching); POST closes."""
     user = _user()
     row = _vacancy(vacancy_id, user)
+    if request.method == "GET" or row.status != "open":
+        return render_template("ministry/vacancy_close.html", vacancy=row)
     vacancies.close_vacancy(db_session(), row, actor=actor_for(user), user=user)
     flash(_("The vacancy was closed."), "info")
     return redirect(url_for("ministry.vacancies_list", country=row.worksite_country))

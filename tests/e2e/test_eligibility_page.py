@@ -48,7 +48,7 @@ def test_guatemalan_adult_reads_result_cards_on_a_phone(live_server, page) -> No
 def test_result_cards_read_in_spanish(live_server, page) -> None:
     fill_as_guatemalan_adult(page, live_server)
     assert "No cumple" in page.locator("#program-CA-SAWP .status").inner_text()
-    assert "Puede aplicar" in page.locator("#program-CA-TFWP-AG .status").inner_text()
+    assert "Puede solicitar" in page.locator("#program-CA-TFWP-AG .status").inner_text()
     assert "Nunca pague" in page.locator("#fee-warning").inner_text()
     assert page.get_by_label("Nacionalidad").count() == 1
 

@@ -29,7 +29,8 @@ def adult(nationality: str, **kw) -> ApplicantFacts:
     base = dict(
         nationality=nationality,
         birth_date=date(1994, 5, 2),
-        isco08="9211",
+        # garden and horticultural labourers: work that fits both H-2A and H-2B
+        isco08="9214",
         experience_months=24,
         prior_immigration_violation=False,
     )
@@ -78,10 +79,10 @@ def status(
         ("SV", date(1994, 5, 2), TODAY, "MX-TVTF", N),
         ("HN", date(1994, 5, 2), TODAY, "MX-RT-WORK", E),
         ("MX", date(1994, 5, 2), TODAY, "MX-RT-WORK", N),
-        # minors: SAWP requires 18; elsewhere 16-17 -> review, under 16 -> not eligible
+        # minors: Pathways proposes only adults, in every program
         ("MX", date(2009, 6, 1), TODAY, "CA-SAWP", N),
-        ("GT", date(2009, 6, 1), TODAY, "MX-TVTF", R),
-        ("GT", date(2009, 6, 1), TODAY, "US-H2A", R),
+        ("GT", date(2009, 6, 1), TODAY, "MX-TVTF", N),
+        ("GT", date(2009, 6, 1), TODAY, "US-H2A", N),
         ("GT", date(2012, 6, 1), TODAY, "MX-TVTF", N),
         ("GT", date(2012, 6, 1), TODAY, "CA-TFWP-AG", N),
         # 18th birthday exactly on as_of
@@ -368,7 +369,8 @@ def test_high_wage_threshold_bc(as_of: date, wage: float, expected: Status) -> N
         start_date=date(2025, 9, 1),
         end_date=date(2027, 8, 31),
     )
-    assert status("CA-TFWP-HIGH", adult("GT"), as_of=as_of, vacancy=offer) is expected
+    welder = adult("GT", isco08="7212")  # a trade that high-wage offers ask for
+    assert status("CA-TFWP-HIGH", welder, as_of=as_of, vacancy=offer) is expected
 
 
 @pytest.mark.parametrize(
@@ -421,3 +423,38 @@ def test_evaluation_is_fast() -> None:
         evaluate_programs(CATALOG, person, as_of=TODAY, lang="es")
     per_program = (time.perf_counter() - started) / runs / len(CATALOG)
     assert per_program < 200e-6, f"{per_program * 1e6:.0f} µs per program"
+
+
+# ------------------------------------------------------------ the work has to fit the program
+
+
+@pytest.mark.parametrize(
+    "isco08, fits, does_not_fit",
+    [
+        ("9211", {"US-H2A", "CA-TFWP-AG"}, {"US-H2B", "CA-TFWP-HIGH"}),  # crop farm labourer
+        ("5120", {"US-H2B"}, {"US-H2A", "CA-TFWP-AG", "CA-TFWP-HIGH"}),  # cook
+        ("7212", {"US-H2B", "CA-TFWP-HIGH"}, {"US-H2A", "CA-TFWP-AG"}),  # welder
+        ("9214", {"US-H2A", "US-H2B", "CA-TFWP-AG"}, {"CA-TFWP-HIGH"}),  # nursery / landscaping
+    ],
+)
+def test_the_work_decides_which_programs_fit(isco08, fits, does_not_fit) -> None:
+    person = adult("GT", isco08=isco08)
+    for code in fits:
+        assert status(code, person) is E, code
+    for code in does_not_fit:
+        assert status(code, person) is N, code
+    # Programs open to any work do not depend on it.
+    assert status("CA-TFWP-LOW", person) is E and status("MX-RT-WORK", person) is E
+
+
+def test_any_job_of_the_work_history_counts() -> None:
+    cook_who_also_harvested = adult("GT", isco08="5120", occupations=("9211",))
+    assert status("US-H2A", cook_who_also_harvested) is E
+    assert status("US-H2B", cook_who_also_harvested) is E
+
+
+def test_unknown_work_is_asked_for_not_guessed() -> None:
+    person = adult("GT", isco08=None)
+    result = evaluate_program(BY_CODE["US-H2A"], person, as_of=TODAY, lang="es")
+    assert result.status is R
+    assert any("el trabajo que usted hace" in step for step in result.next_steps)

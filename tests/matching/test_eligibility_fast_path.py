@@ -88,7 +88,9 @@ def reference_evaluate(
         labels = _missing_labels(rule, facts, lang)
         if labels:
             detail = _MSG["missing"].get(lang).format(facts=", ".join(labels))
-            missing.extend(x for x in labels if x not in missing)
+            # only facts that decide the status become a "complete your information" step
+            if rule.on_missing is OnMissing.NEEDS_REVIEW:
+                missing.extend(x for x in labels if x not in missing)
         else:
             detail = _MSG["officer"].get(lang)
         reasons.append(Reason(rule.id, None, f"{text} {detail}", rule.source))

@@ -25,11 +25,15 @@ def _statuses(client, **body) -> dict[str, str]:
 
 @pytest.mark.parametrize("nationality", ["GT", "HN", "SV"])
 def test_central_american_adults(client, nationality) -> None:
-    status = _statuses(client, nationality=nationality, birth_date=_adult())
+    status = _statuses(client, nationality=nationality, birth_date=_adult(), isco08="9211")
     assert status["CA-SAWP"] == "not_eligible"
     assert status["CA-TFWP-AG"] == "eligible"
     assert status["US-H2A"] == "eligible"
+    assert status["US-H2B"] == "not_eligible"  # farm work is H-2A's, not H-2B's
     assert status["MX-TVTF"] == ("eligible" if nationality == "GT" else "not_eligible")
+    # Without the person's work, the programs that depend on it cannot say "eligible".
+    unknown = _statuses(client, nationality=nationality, birth_date=_adult())
+    assert unknown["US-H2A"] == unknown["US-H2B"] == unknown["CA-TFWP-AG"] == "needs_review"
 
 
 def test_mexican_farm_worker_can_join_sawp(client) -> None:
@@ -48,7 +52,9 @@ def test_minor_is_never_eligible(client) -> None:
 @pytest.mark.parametrize("as_of,expected", [("2024-12-01", "needs_review"),
                                             ("2025-02-01", "eligible")])
 def test_h2_country_list_changes_on_2025_01_17(client, as_of, expected) -> None:
-    status = _statuses(client, nationality="CN", birth_date="1990-01-01", as_of=as_of)
+    status = _statuses(
+        client, nationality="CN", birth_date="1990-01-01", as_of=as_of, isco08="9214"
+    )
     assert status["US-H2A"] == expected and status["US-H2B"] == expected
 
 

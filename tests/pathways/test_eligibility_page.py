@@ -112,19 +112,78 @@ def test_guatemalan_adult_sees_eight_cards(client) -> None:
     # A failed reason comes first with a link to its official source; passed ones are folded.
     sawp = card_html(response, "CA-SAWP")
     failed = sawp.index("<h4>")
-    assert '<a href="https://' in sawp[failed : sawp.index("<details>")]
-    assert sawp.index("<details>") > failed
+    assert '<a href="https://' in sawp[failed : sawp.index("<details")]
     assert "<ol>" in sawp  # next steps
-    # The fee warning stands above the results.
-    assert text.index('id="fee-warning"') < text.index('id="program-US-H2A"')
+    # The fee warning stands above the results, and a short summary above the cards.
+    assert text.index('id="fee-warning"') < text.index('id="summary"')
+    assert text.index('id="summary"') < text.index('id="program-US-H2A"')
 
 
 def test_cards_speak_spanish(client) -> None:
     response = submit(client, **guatemalan())
     assert "No cumple" in card_html(response, "CA-SAWP")
-    assert "Puede aplicar" in card_html(response, "CA-TFWP-AG")
+    assert "Puede solicitar" in card_html(response, "CA-TFWP-AG")
     assert "Fuente oficial" in card_html(response, "CA-SAWP")
-    assert "Entendimos: Peones de explotaciones agrícolas" in response.get_data(as_text=True)
+    assert "Entendimos que su trabajo es: Peones de explotaciones agrícolas" in response.get_data(
+        as_text=True
+    )
+
+
+def summary_html(response) -> str:
+    text = response.get_data(as_text=True)
+    start = text.index('id="summary"')
+    return text[start : text.index("</div>", start)]
+
+
+def test_a_cook_and_a_farm_worker_get_different_answers(client) -> None:
+    farm = cards(submit(client, **guatemalan(experience="trabajador agrícola")))
+    cook = cards(submit(client, **guatemalan(experience="cocinero de restaurante")))
+    assert farm["US-H2A"] == "eligible" and cook["US-H2A"] == "not_eligible"
+    assert farm["US-H2B"] == "not_eligible" and cook["US-H2B"] == "eligible"
+    assert farm["CA-TFWP-AG"] == "eligible" and cook["CA-TFWP-AG"] == "not_eligible"
+    assert farm["CA-TFWP-HIGH"] == "not_eligible"
+    assert farm != cook
+    # Neither is told "you can apply" to most programs: the work has to fit the program.
+    assert sum(s == "eligible" for s in farm.values()) <= 5
+    assert sum(s == "eligible" for s in cook.values()) <= 5
+
+
+def test_the_summary_comes_first_and_names_the_programs(client) -> None:
+    response = submit(client, **guatemalan(experience="trabajador agrícola"))
+    summary = summary_html(response)
+    assert "Puede solicitar" in summary and "No es para usted por ahora" in summary
+    assert summary.index("Puede solicitar") < summary.index("No es para usted por ahora")
+    assert 'href="#program-US-H2A"' in summary
+    # The rules' date in the local format, never ISO.
+    today = date.today()
+    assert today.isoformat() not in summary
+    assert str(today.year) in summary and " de " in summary
+
+
+def test_job_offer_conditions_are_folded_away(client) -> None:
+    h2a = card_html(submit(client, **guatemalan(experience="trabajador agrícola")), "US-H2A")
+    folded = h2a[h2a.index('<details class="later">') :]
+    assert "vivienda gratis" in folded  # a condition of the offer, inside the fold
+    assert "vivienda gratis" not in h2a[: h2a.index("<details")]
+    # Immigration history is not asked on the form, so no step asks the person to give it.
+    assert "historial migratorio" not in h2a[h2a.index("<ol>") : h2a.index("</ol>")]
+
+
+def test_without_a_job_description_nothing_that_depends_on_it_is_eligible(client) -> None:
+    found = cards(submit(client, **guatemalan(experience="", experience_months="")))
+    for code in ("US-H2A", "US-H2B", "CA-TFWP-AG", "CA-TFWP-HIGH"):
+        assert found[code] == "needs_review", code
+    text = card_html(submit(client, **guatemalan(experience="")), "US-H2A")
+    assert "el trabajo que usted hace" in text
+
+
+def test_no_code_is_shown_to_the_applicant(client) -> None:
+    form = client.get("/eligibility").get_data(as_text=True)
+    assert "ISO" not in form
+    response = submit(client, **guatemalan())
+    visible = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    for code in PROGRAMS:
+        assert code not in visible, code
 
 
 def test_mexican_adult_can_apply_to_sawp(client) -> None:
@@ -133,12 +192,23 @@ def test_mexican_adult_can_apply_to_sawp(client) -> None:
     assert found["MX-TVTF"] == "not_eligible"
 
 
-def test_a_17_year_old_is_never_eligible(client) -> None:
+def test_a_17_year_old_is_never_eligible_and_told_so_once(client) -> None:
     response = submit(client, **guatemalan(birth_date=minor_birth_date()))
     found = cards(response)
     assert len(found) == 8
-    assert "eligible" not in found.values()
-    assert 'class="status eligible"' not in response.get_data(as_text=True)
+    assert set(found.values()) == {"not_eligible"}
+    text = response.get_data(as_text=True)
+    assert 'class="status eligible"' not in text
+    for code in PROGRAMS:
+        card = card_html(response, code)
+        # One age requirement, failed; never an age requirement met next to it.
+        start = card.index("Lo que no cumple")
+        failed = card[start : card.index("</ul>", start)]
+        assert "18 años" in failed
+        assert "16 años o más" not in card
+        # No step invites a minor to look for offers or apply.
+        steps = card[card.index("<ol>") : card.index("</ol>")]
+        assert "Busque ofertas" not in steps and "18 años" in steps
 
 
 @pytest.mark.parametrize(
@@ -152,6 +222,7 @@ def test_a_17_year_old_is_never_eligible(client) -> None:
         ({"available_from": "2027-05-01", "available_to": "2027-03-01"}, "available_to"),
         ({"other_language": "xqz"}, "other_language"),
         ({"other_language": "k'iche'"}, "other_language"),
+        ({"other_language": "Mam"}, "other_language"),
         ({"experience_months": "-3"}, "experience_months"),
         ({"experience_months": "many"}, "experience_months"),
         ({"languages": ["klingon"]}, "languages"),
@@ -229,7 +300,7 @@ def test_language_switch_keeps_the_page(client) -> None:
     assert "Does not qualify" in card_html(result, "CA-SAWP")
     assert "You can apply" in card_html(result, "CA-TFWP-AG")
     assert "Official source" in card_html(result, "CA-SAWP")
-    assert "We understood: Crop farm labourers" in text
+    assert "We understood that your work is: Crop farm labourers" in text
 
 
 def test_french_switch_shows_french_catalog_texts(client) -> None:
@@ -261,3 +332,11 @@ def test_checks_are_rate_limited_like_the_api(database_url) -> None:
     assert statuses == [200, 200, 429]
     assert client.get("/eligibility").status_code == 200  # reading the form is never limited
     app.extensions["pathways_engine"].dispose()
+
+
+def test_other_languages_are_chosen_by_name(client) -> None:
+    text = client.get("/eligibility").get_data(as_text=True)
+    assert "Q&#39;anjob&#39;al</option>" in text or "Q'anjob'al</option>" in text
+    assert ">Portugués</option>" in text
+    response = submit(client, **guatemalan(other_language="kjb"))
+    assert response.status_code == 200 and len(cards(response)) == 8

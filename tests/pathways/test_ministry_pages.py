@@ -72,11 +72,20 @@ def test_edit_and_close(client, login_as, session) -> None:
     assert (
         client.post(edit, data={**FORM, "positions": "30", "csrf_token": token}).status_code == 302
     )
-    token = csrf_token(client, "/ministry/vacancies")
-    client.post(f"/ministry/vacancies/{row.id}/close", data={"csrf_token": token})
+    # "Close" in the list asks first; only the confirmation closes the vacancy.
+    listing = client.get("/ministry/vacancies").get_data(as_text=True)
+    close = f"/ministry/vacancies/{row.id}/close"
+    assert f'href="{close}"' in listing
+    confirm = client.get(close).get_data(as_text=True)
+    assert "Landscape laborer" in confirm and "Sí, cerrarla" in confirm
+    session.rollback()
+    session.refresh(row)
+    assert row.status == "open"
+    client.post(close, data={"csrf_token": csrf_token(client, close)})
     session.rollback()
     session.refresh(row)
     assert (row.positions, row.status) == (30, "closed")
+    assert "ya está cerrada" in client.get(close).get_data(as_text=True)
 
 
 def test_other_countries_vacancies_are_off_limits(client, login_as, session, make_user) -> None:

@@ -269,10 +269,10 @@ def test_destination_ministry_only_for_its_own_programs(client, login_as, engine
     response = _new_version(
         client,
         path="/programs/US-H2A/rules/new",
-        rule_id="us-h2a.age-minimum",
+        rule_id="us-h2a.age",
         condition=json.dumps({"fact": "applicant.age", "op": "ge", "value": 18}),
         source="https://www.ecfr.gov/current/title-20/chapter-V/part-655",
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    assert [r.origin for r in _rule_rows(engine, "us-h2a.age-minimum")][-1] == "web"
+    assert [r.origin for r in _rule_rows(engine, "us-h2a.age")][-1] == "web"
     assert client.get("/programs/NO-SUCH/rules/new").status_code == 404
