@@ -238,6 +238,11 @@ def import_vacancies(fmt: str, file: Path, report_path: Path | None) -> None:
         f"{result['updated']}, unchanged {result['unchanged']}, "
         f"rejected {len(result['rejected'])}"
     )
+    if result["history"]:
+        click.echo(
+            f"{result['history']} rows describe work that had already ended: stored as closed "
+            "records (history), not counted as open positions"
+        )
     if result["unknown_columns"]:
         click.echo("unknown columns (ignored): " + ", ".join(result["unknown_columns"]))
     for item in result["rejected"][:10]:

@@ -67,6 +67,9 @@ class ImportBatch(SQLModel, table=True):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Rows whose work had already ended when the file was imported (e.g. past disclosure
+    # records): stored closed, as history, and kept out of the demand counts.
+    history: int = 0
     processed: int = 0
     rejected: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     unknown_columns: list[str] = Field(default_factory=list, sa_column=Column(JSON))

@@ -80,6 +80,10 @@ class VacancyCreate(VacancyFields):
         start = info.data.get("start_date")
         if start is not None and value < start:
             raise ValueError("is before start_date")
+        if value < date.today():
+            # A posted vacancy is a job still to fill; records of past work are imported as
+            # files, where they are kept as closed history.
+            raise ValueError("is in the past: the work has already ended")
         return value
 
     @model_validator(mode="after")
@@ -169,3 +173,8 @@ class ImportResultModel(BaseModel):
     rejected: list[RowErrorModel]
     unknown_columns: list[str] = []
     batch_id: int | None = None
+    history: int = Field(
+        default=0,
+        description="rows whose work had already ended: stored as closed records (history), "
+        "not counted as open positions; included in created/updated/unchanged",
+    )

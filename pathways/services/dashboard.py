@@ -18,6 +18,7 @@ from pathways.models import (
     Vacancy,
 )
 from pathways.models.enums import DESTINATIONS
+from pathways.services.vacancies import open_demand
 
 
 def _grouped(session: Session, column: Any, *where: Any) -> dict[str, int]:
@@ -28,7 +29,8 @@ def _grouped(session: Session, column: Any, *where: Any) -> dict[str, int]:
 
 
 def vacancy_summary(session: Session, country: str | None = None) -> dict[str, Any]:
-    where = [Vacancy.status == "open"]
+    """Open demand: open vacancies whose work has not ended yet."""
+    where = [open_demand()]
     if country:
         where.append(Vacancy.worksite_country == country)
     stmt = select(Vacancy.program_code, func.count(), func.coalesce(func.sum(Vacancy.positions), 0))

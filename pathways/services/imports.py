@@ -7,6 +7,7 @@ Small files are imported inside the request; large uploads from the web page are
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,7 @@ def run_import(
             counts["unchanged"],
         )
         batch.rejected = counts["rejected"]
+        batch.history = counts["history"]
         batch.unknown_columns = parsed.unknown_columns
         batch.processed = batch.received
         batch.status, batch.finished_at, batch.content = "done", utcnow(), None
@@ -100,6 +102,7 @@ def run_import(
             created=batch.created,
             updated=batch.updated,
             unchanged=batch.unchanged,
+            history=batch.history,
             rejected=len(batch.rejected),
         )
         session.commit()
@@ -114,7 +117,7 @@ def run_import(
             if isinstance(exc, ImportFormatError)
             else (f"the import stopped and nothing was saved: {type(exc).__name__}: {exc}"[:2000])
         )
-        failed.created = failed.updated = failed.unchanged = 0
+        failed.created = failed.updated = failed.unchanged = failed.history = 0
         session.add(failed)
         session.commit()
         raise
@@ -133,7 +136,14 @@ def _apply(
     """Normalise every row first (slow, no write lock held, progress reported), then write all
     rows in one short transaction. SQLite allows one writer at a time: holding its lock for the
     whole import would block the progress updates the upload page follows."""
-    counts: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0, "rejected": []}
+    counts: dict[str, Any] = {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "history": 0,
+        "rejected": [],
+    }
+    today = date.today()
     ready: list[tuple[str, dict[str, Any]]] = []
     total = len(parsed.rows)
     for start in range(0, total, CHUNK):
@@ -153,12 +163,12 @@ def _apply(
                     {"row": row.row, "errors": [{"field": exc.field, "message": exc.message}]}
                 )
                 continue
-            ready.append(
-                (
-                    row.vacancy.external_ref,
-                    vacancies.normalize(row.vacancy, resolver=resolver, data_dir=data_dir),
-                )
-            )
+            values = vacancies.normalize(row.vacancy, resolver=resolver, data_dir=data_dir)
+            if values["status"] == "open" and vacancies.has_ended(values, today):
+                # A record of work that is over (a past disclosure row): history, not demand.
+                values["status"] = "closed"
+                counts["history"] += 1
+            ready.append((row.vacancy.external_ref, values))
         if progress is not None:
             progress(min(start + CHUNK, total), total)
     for start in range(0, len(ready), CHUNK):
@@ -189,6 +199,7 @@ def report(batch: ImportBatch) -> dict[str, Any]:
         "updated": batch.updated,
         "unchanged": batch.unchanged,
         "rejected": batch.rejected,
+        "history": batch.history,
         "unknown_columns": batch.unknown_columns,
         "batch_id": batch.id,
     }

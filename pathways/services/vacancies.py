@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from matching.normalize import FxRateMissing, hourly_wage_detail, to_usd
@@ -173,6 +173,28 @@ def normalize(v: ParsedVacancy, *, resolver: OccupationResolver, data_dir: Path)
             "external_ref": v.external_ref or None,
             "raw": v.raw or None,
         }
+    )
+
+
+# A vacancy without an end date is taken to have ended a year after it started (H-2 and
+# seasonal contracts are a year or less; longer ones give an end date).
+OPEN_ENDED_DAYS = 366
+
+
+def has_ended(values: dict[str, Any], today: date) -> bool:
+    """Whether the work of a normalised vacancy was over before ``today``."""
+    end, start = values.get("end_date"), values.get("start_date")
+    if end is not None:
+        return bool(end < today)
+    return start is not None and (today - start).days > OPEN_ENDED_DAYS
+
+
+def open_demand(today: date | None = None) -> Any:
+    """SQL condition for vacancies that still count as demand: open and not yet ended."""
+    today = today or date.today()
+    return and_(
+        Vacancy.status == "open",
+        or_(Vacancy.end_date.is_(None), Vacancy.end_date >= today),  # type: ignore[union-attr,operator]
     )
 
 

@@ -155,3 +155,39 @@ def test_real_h2a_disclosure_imports_every_row(client, auth_header) -> None:
         report["created"] + report["updated"] + report["unchanged"] + len(report["rejected"])
     )
     assert report["created"] >= 2900
+    # Certified FY2022 rows describe work that is over: kept as closed history (the denied
+    # and withdrawn cases were closed already).
+    assert 2800 < report["history"] < report["created"]
+
+
+def test_past_disclosure_rows_are_history_not_open_demand(client, auth_header, session) -> None:
+    from pathways.services import dashboard
+
+    data = shared_data("us_oflc", "h2a_disclosure_fy2022_q1.csv").read_bytes()
+    before = dashboard.vacancy_summary(session)["positions"]
+    report = client.post(
+        "/api/v1/vacancies/import?format=oflc-h2a", data=data, headers=auth_header("admin")
+    ).get_json()
+    assert report["created"] > 2900 and report["history"] > 2800
+    session.rollback()
+    assert dashboard.vacancy_summary(session)["positions"] == before
+    open_rows = session.exec(select(Vacancy).where(Vacancy.status == "open")).all()
+    assert open_rows == []
+    listing = client.get(
+        "/api/v1/vacancies?status=open", headers=auth_header("admin")
+    ).get_json()
+    assert listing["total"] == 0
+
+
+def test_a_vacancy_cannot_be_posted_with_work_already_over(client, auth_header) -> None:
+    body = {
+        "program": "US-H2A",
+        "title": "Farmworker",
+        "positions": 3,
+        "worksite": {"country": "US", "subdivision": "US-WA"},
+        "start_date": "2024-04-01",
+        "end_date": "2024-10-31",
+    }
+    response = client.post("/api/v1/vacancies", json=body, headers=auth_header("ministry", "US"))
+    assert response.status_code == 422
+    assert any(e["field"] == "end_date" for e in response.get_json()["errors"])
