@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -13,12 +12,12 @@ from flask_babel import get_locale
 from pathways import db as dbmod
 from pathways import migrate
 from pathways.extensions import babel, csrf, limiter, login_manager
+from pathways.i18n_catalogs import TRANSLATIONS_DIR, check_catalogs
 from pathways.jsonprovider import OrjsonProvider
 from pathways.sessions import PageSessionInterface
 from pathways.settings import SUPPORTED_LANGS, ConfigError, Settings, load_settings
 
 log = logging.getLogger("pathways")
-TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 
 def create_app(config: dict[str, Any] | None = None, *, check_schema: bool = True) -> Flask:
@@ -28,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None, *, check_schema: bool = Tru
     is unreachable or not migrated, so the service never starts half-configured.
     """
     settings = load_settings(config)
+    check_catalogs()
     configure_logging(settings)
     engine = dbmod.make_engine(settings.database_url)
     try:

@@ -95,14 +95,16 @@ def iter_rows(
         try:
             vacancy = mapper(reader, raw)
         except Exception as exc:  # noqa: BLE001 - a bad row must never stop the file
-            reader.error("row", f"could not be read: {exc}")
+            reader.error("row", "could not be read: %(reason)s", reason=str(exc))
             vacancy = None
         if vacancy is not None and not reader.errors:
             first = seen.get(vacancy.external_ref)
             if first is not None:
                 reader.error(
                     "external_ref",
-                    f"{vacancy.external_ref!r} already appears in row {first}",
+                    "“%(ref)s” already appears in row %(row)s",
+                    ref=vacancy.external_ref,
+                    row=first,
                 )
             else:
                 seen[vacancy.external_ref] = number
@@ -181,7 +183,9 @@ def iter_parse(format: str, data: bytes, **options: object) -> ParseStream:
     """
     if format not in FORMAT_NAMES:
         raise ImportFormatError(
-            f"Unknown import format {format!r}; use one of {', '.join(FORMAT_NAMES)}."
+            "Unknown import format “%(format)s”; use one of %(formats)s.",
+            format=format,
+            formats=", ".join(FORMAT_NAMES),
         )
     return _streams()[format](data, **options)
 

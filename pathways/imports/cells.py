@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from matching.normalize import hourly_wage_detail, normalize_period
 
@@ -76,15 +77,19 @@ class RowReader:
         self.errors: list[FieldError] = []
         self.warnings: list[FieldError] = []
 
-    def error(self, field_name: str, message: str) -> None:
-        self.errors.append(FieldError(field_name, message))
+    def error(
+        self, field_name: str, template: str, *, column: str | None = None, **params: Any
+    ) -> None:
+        """Record an error; ``template`` is a literal English sentence (it is translated)."""
+        self.errors.append(FieldError(field_name, template, params, column))
 
-    def warn(self, field_name: str, message: str) -> None:
-        self.warnings.append(FieldError(field_name, message))
+    def warn(
+        self, field_name: str, template: str, *, column: str | None = None, **params: Any
+    ) -> None:
+        self.warnings.append(FieldError(field_name, template, params, column))
 
-    def _where(self, key: str) -> str:
-        column = self.columns.get(key)
-        return f" (column {column})" if column else ""
+    def _where(self, key: str | None) -> str | None:
+        return self.columns.get(key) if key else None
 
     def text(self, key: str) -> str | None:
         value = self.cells.get(key)
@@ -99,11 +104,13 @@ class RowReader:
             return None
         try:
             number = parse_decimal(value)
-        except ValueError as exc:
-            self.error(field_name, f"{exc}{self._where(key)}")
+        except ValueError:
+            self.error(
+                field_name, "“%(value)s” is not a number", value=value, column=self._where(key)
+            )
             return None
         if number < 0:
-            self.error(field_name, f"{value!r} is negative{self._where(key)}")
+            self.error(field_name, "“%(value)s” is negative", value=value, column=self._where(key))
             return None
         if zero_is_empty and number == 0:
             return None
@@ -114,7 +121,12 @@ class RowReader:
         if number is None:
             return None
         if number != number.to_integral_value():
-            self.error(field_name, f"{self.text(key)!r} is not a whole number{self._where(key)}")
+            self.error(
+                field_name,
+                "“%(value)s” is not a whole number",
+                value=self.text(key),
+                column=self._where(key),
+            )
             return None
         return int(number)
 
@@ -124,8 +136,13 @@ class RowReader:
             return None
         try:
             return parse_date(value)
-        except ValueError as exc:
-            self.error(field_name, f"{exc}{self._where(key)}")
+        except ValueError:
+            self.error(
+                field_name,
+                "“%(value)s” is not a date (write it as year-month-day, e.g. 2027-03-01)",
+                value=value,
+                column=self._where(key),
+            )
             return None
 
     def boolean(self, key: str, field_name: str) -> bool | None:
@@ -134,8 +151,10 @@ class RowReader:
             return None
         try:
             return parse_bool(value)
-        except ValueError as exc:
-            self.error(field_name, f"{exc}{self._where(key)}")
+        except ValueError:
+            self.error(
+                field_name, "“%(value)s” is not yes or no", value=value, column=self._where(key)
+            )
             return None
 
     def positions(self, *keys: str) -> int | None:
@@ -152,7 +171,7 @@ class RowReader:
                 return count
             zero_key = zero_key or key
         if zero_key is not None:
-            self.error("positions", f"must be at least 1, got 0{self._where(zero_key)}")
+            self.error("positions", "must be at least 1, got 0", column=self._where(zero_key))
         else:
             self.error("positions", "the number of workers needed is missing")
         return None
@@ -173,25 +192,34 @@ class RowReader:
         if amount is None:
             return None, None, None
         if label is None:
-            self.warn("wage", f"wage {amount} has no pay period; wage left unset")
+            self.warn(
+                "wage", "wage %(amount)s has no pay period; wage left unset", amount=str(amount)
+            )
             return None, None, None
         per = normalize_period(label)
         if per is None:
-            where = self._where(per_key) if per_key else ""
-            self.error("wage", f"{label!r} is not a pay period (hour, day, week, …){where}")
+            self.error(
+                "wage",
+                "“%(value)s” is not a pay period (hour, day, week, …)",
+                value=label,
+                column=self._where(per_key),
+            )
             return None, None, None
         detail = hourly_wage_detail(
             amount, per, hours_per_week=hours, guaranteed_hourly=guaranteed_hourly
         )
         if detail.reason:
-            self.warn("wage", detail.reason)
+            self.warn("wage", "%(reason)s", reason=detail.reason)
         return amount, per, detail.amount
 
 
 def check_dates(reader: RowReader, start: date | None, end: date | None) -> None:
     if start and end and end < start:
         reader.error(
-            "end_date", f"end date {end.isoformat()} is before start date {start.isoformat()}"
+            "end_date",
+            "end date %(end)s is before start date %(start)s",
+            end=end.isoformat(),
+            start=start.isoformat(),
         )
 
 

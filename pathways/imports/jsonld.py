@@ -289,7 +289,12 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
             'no program: add "program": "US-H2A" (or another program code) to the JobPosting',
         )
     elif program not in PROGRAM_CODES:
-        reader.error("program", f"{program!r} is not one of {', '.join(PROGRAM_CODES)}")
+        reader.error(
+            "program",
+            "“%(value)s” is not one of %(choices)s",
+            value=program,
+            choices=", ".join(PROGRAM_CODES),
+        )
     if reader.text("positions") is None:
         reader.warn("positions", "totalJobOpenings is missing; 1 assumed")
         positions: int | None = 1
@@ -301,27 +306,37 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
     if not country and country_text and re.fullmatch(r"[A-Za-z]{2}", country_text):
         country = country_text.upper()
     if not country:
-        reader.error(
-            "worksite",
-            "jobLocation.address.addressCountry is missing"
-            if not country_text
-            else f"{country_text!r} is not a country",
-        )
+        if not country_text:
+            reader.error("worksite", "jobLocation.address.addressCountry is missing")
+        else:
+            reader.error("worksite", "“%(value)s” is not a country", value=country_text)
     if (reader.text("location_count") or "1") not in ("0", "1"):
-        reader.warn("worksite", f"{reader.text('location_count')} job locations; the first is used")
+        reader.warn(
+            "worksite",
+            "%(count)s job locations; the first is used",
+            count=reader.text("location_count"),
+        )
     region = reader.text("region")
     subdivision = subdivision_to_iso(country, region) if country and region else None
     if region and country and subdivision is None:
-        reader.warn("worksite", f"region {region!r} not recognised; left blank")
+        reader.warn("worksite", "region “%(value)s” not recognised; left blank", value=region)
     if program and country and program[:2] != country and program in PROGRAM_CODES:
-        reader.error("program", f"{program} is a {program[:2]} program but the job is in {country}")
+        reader.error(
+            "program",
+            "%(program)s is a %(destination)s program but the job is in %(country)s",
+            program=program,
+            destination=program[:2],
+            country=country,
+        )
 
     hours = reader.decimal("hours", "hours_per_week", zero_is_empty=True)
     amount, per, hourly = reader.wage("wage", "per", hours)
     currency = (reader.text("currency") or "").upper() or None
     if amount is not None and currency is None:
         currency = _CURRENCY_BY_COUNTRY.get(country)
-        reader.warn("wage", f"no currency given; {currency} assumed from the country")
+        reader.warn(
+            "wage", "no currency given; %(currency)s assumed from the country", currency=currency
+        )
     start = reader.date("start_date", "start_date")
     end = reader.date("end_date", "end_date")
     check_dates(reader, start, end)
@@ -366,8 +381,10 @@ def _documents(text: str) -> tuple[list[Any], list[str]]:
             return [json.loads(stripped, parse_float=Decimal, strict=False)], warnings
         except json.JSONDecodeError as exc:
             raise ImportFormatError(
-                f"This file is not valid JSON-LD (line {exc.lineno}, column {exc.colno}: "
-                f"{exc.msg})."
+                "This file is not valid JSON-LD (line %(line)s, column %(column)s: %(reason)s).",
+                line=exc.lineno,
+                column=exc.colno,
+                reason=exc.msg,
             ) from None
     if "<" not in stripped[:1000]:
         raise ImportFormatError(

@@ -147,8 +147,9 @@ def _row(reader: RowReader, raw: dict[str, str], *, lang: str) -> ParsedVacancy 
     elif program is None:
         reader.error(
             "program",
-            f"stream {stream_text!r} is not a temporary-work program this service imports "
+            "stream “%(value)s” is not a temporary-work program this service imports "
             "(expected Primary Agriculture, Low Wage, High Wage, Global Talent Stream or SAWP)",
+            value=stream_text,
         )
     employer = reader.text("employer")
     if employer is None:
@@ -174,7 +175,7 @@ def _row(reader: RowReader, raw: dict[str, str], *, lang: str) -> ParsedVacancy 
             occupation if occupation and occupation.lower() not in {"(blank)", "blank"} else None
         )
     if title is None:
-        reader.error("title", f"the occupation is empty ({occupation or 'blank'})")
+        reader.error("title", "the occupation is empty (%(value)s)", value=occupation or "blank")
 
     city, addr_prov, postal = parse_address(reader.text("address"))
     province_text = reader.text("province")
@@ -187,7 +188,8 @@ def _row(reader: RowReader, raw: dict[str, str], *, lang: str) -> ParsedVacancy 
             city = postal = None
             reader.warn(
                 "worksite",
-                f"province {province_text!r} is not a Canadian province; worksite left blank",
+                "province “%(value)s” is not a Canadian province; worksite left blank",
+                value=province_text,
             )
 
     if reader.errors or not (program and employer and positions and title):

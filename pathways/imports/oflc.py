@@ -231,7 +231,13 @@ def _row(reader: RowReader, raw: dict[str, str], *, program: str, fmt: str) -> P
         # Older H-2A and H-2B files share column names; the case number tells them apart.
         other = _OTHER.get(program)
         if other and ref.upper().startswith(other[0]):
-            reader.error("program", f"{ref} is an {other[1]} case; import it as {other[2]}")
+            reader.error(
+                "program",
+                "%(ref)s is an %(kind)s case; import it as %(format)s",
+                ref=ref,
+                kind=other[1],
+                format=other[2],
+            )
     title = reader.text("job_title")
     if title is None:
         reader.error("title", "JOB_TITLE is empty")
@@ -242,7 +248,7 @@ def _row(reader: RowReader, raw: dict[str, str], *, program: str, fmt: str) -> P
     if state_text is None:
         reader.error("worksite", "WORKSITE_STATE is empty")
     elif subdivision is None:
-        reader.error("worksite", f"{state_text!r} is not a US state or territory")
+        reader.error("worksite", "“%(value)s” is not a US state or territory", value=state_text)
 
     start = reader.date("begin_date", "start_date") or reader.date(
         "requested_begin_date", "start_date"
@@ -257,7 +263,10 @@ def _row(reader: RowReader, raw: dict[str, str], *, program: str, fmt: str) -> P
         if piece is not None:
             unit = (reader.text("piece_unit") or "").strip()[:80]
             note = f"a piece rate of {piece} is also offered"
-            reader.warn("wage", f"{note} ({unit})" if unit else note)
+            if unit:
+                reader.warn("wage", "%(note)s (%(unit)s)", note=note, unit=unit)
+            else:
+                reader.warn("wage", "%(note)s", note=note)
         housing: bool | None = True
         transport: bool | None = True
     else:
@@ -317,8 +326,11 @@ def _stream_for(spec: FormatSpec, program: str, fmt: str) -> Callable[..., Parse
         if head and all(any(e.field == "program" for e in r.errors) for r in head):
             _prefix, other, other_fmt = _OTHER[program]
             raise ImportFormatError(
-                f"This file does not look like {spec.label}: its case numbers are {other} "
-                f"cases; import it with format {other_fmt}."
+                "This file does not look like %(label)s: its case numbers are %(kind)s cases; "
+                "import it with format %(format)s.",
+                label=spec.label,
+                kind=other,
+                format=other_fmt,
             )
         parsed.rows = itertools.chain(head, parsed.rows)
         return parsed

@@ -6,12 +6,36 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass
 class FieldError:
+    """A problem with one field of one record.
+
+    ``template`` is an English sentence with ``%(name)s`` placeholders and the message id of
+    its translations (``pybabel extract`` finds it as the second argument of ``error``/``warn``
+    calls); ``params`` fill it; ``column`` is where the value was read in the file. The API
+    reports :attr:`message`; pages translate ``template`` and fill it in the reader's language.
+    """
+
     field: str
-    message: str
+    template: str
+    params: dict[str, Any] = field(default_factory=dict)
+    column: str | None = None
+
+    @property
+    def message(self) -> str:
+        text = self.template % self.params if self.params else self.template
+        return f"{text} (column {self.column})" if self.column else text
+
+    def to_dict(self) -> dict[str, Any]:
+        """As stored with an import batch: the English message and what translates it."""
+        out: dict[str, Any] = {"field": self.field, "message": self.message}
+        out["template"], out["params"] = self.template, self.params
+        if self.column:
+            out["column"] = self.column
+        return out
 
 
 @dataclass
@@ -92,7 +116,15 @@ class ParseStream:
 
 
 class ImportFormatError(ValueError):
-    """The file as a whole is not in the announced format (one clear message)."""
+    """The file as a whole is not in the announced format (one clear message).
+
+    Like :class:`FieldError`, it keeps its English ``template`` and ``params`` so that a page
+    can show it in the reader's language; ``str(exc)`` is the English message.
+    """
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.template, self.params = template, params
+        super().__init__(template % params if params else template)
 
 
 def new_vacancy(

@@ -139,7 +139,11 @@ def _program(reader: RowReader, ref: str | None) -> str | None:
     if visa in {"H2A", "H2B"}:
         return "US-H2A" if visa == "H2A" else "US-H2B"
     if visa:
-        reader.error("program", f"visa class {reader.text('visa_class')!r} is not H-2A or H-2B")
+        reader.error(
+            "program",
+            "visa class “%(value)s” is not H-2A or H-2B",
+            value=reader.text("visa_class"),
+        )
         return None
     if ref and ref.upper().startswith("H-300"):
         return "US-H2A"
@@ -164,7 +168,7 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
     if state_text is None:
         reader.error("worksite", "worksite_state is empty")
     elif subdivision is None:
-        reader.error("worksite", f"{state_text!r} is not a US state or territory")
+        reader.error("worksite", "“%(value)s” is not a US state or territory", value=state_text)
 
     start = reader.date("begin_date", "start_date")
     end = reader.date("end_date", "end_date")
@@ -173,7 +177,7 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
     amount, per, hourly = reader.wage("wage", "per", hours)
     piece = reader.decimal("piece_rate", "wage", zero_is_empty=True)
     if piece is not None and per != "piece":
-        reader.warn("wage", f"a piece rate of {piece} is also offered")
+        reader.warn("wage", "a piece rate of %(piece)s is also offered", piece=piece)
 
     housing = reader.boolean("housing", "housing_provided")
     if housing is None and reader.text("housing") is None and program == "US-H2A":
@@ -240,7 +244,10 @@ def _json_records(text: str) -> list[Any]:
         doc = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
-            f"This file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+            "This file is not valid JSON (line %(line)s, column %(column)s: %(reason)s).",
+            line=exc.lineno,
+            column=exc.colno,
+            reason=exc.msg,
         ) from None
     if isinstance(doc, dict):
         for key in _WRAPPERS:
@@ -250,7 +257,8 @@ def _json_records(text: str) -> list[Any]:
             return [doc]
         raise ImportFormatError(
             "This JSON does not look like SeasonalJobs job orders: expected a list of records "
-            f"or an object with one of {', '.join(_WRAPPERS)} holding the list."
+            "or an object with one of %(keys)s holding the list.",
+            keys=", ".join(_WRAPPERS),
         )
     if isinstance(doc, list):
         return doc

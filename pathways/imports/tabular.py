@@ -75,7 +75,9 @@ def read_csv(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]], l
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise ImportFormatError(f"Row {number + 1} is not valid CSV: {exc}") from None
+                raise ImportFormatError(
+                    "Row %(row)s is not valid CSV: %(reason)s", row=number + 1, reason=str(exc)
+                ) from None
             number += 1
             if not any(c.strip() for c in cells):
                 continue
@@ -140,7 +142,9 @@ def resolve_columns(header: Iterable[str], spec: FormatSpec) -> ColumnMap:
     if missing:
         shown = [" or ".join(_display_name(spec, f) for f in group) for group in missing]
         raise ImportFormatError(
-            f"This file does not look like {spec.label}: missing columns {', '.join(shown)}."
+            "This file does not look like %(label)s: missing columns %(columns)s.",
+            label=spec.label,
+            columns=", ".join(shown),
         )
     ignored = {normalize_header(n) for n in spec.ignored}
     unknown = [

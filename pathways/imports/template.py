@@ -104,18 +104,38 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
     if program is None:
         reader.error("program", "program is empty")
     elif program not in PROGRAM_CODES:
-        reader.error("program", f"{program!r} is not one of {', '.join(PROGRAM_CODES)}")
+        reader.error(
+            "program",
+            "“%(value)s” is not one of %(choices)s",
+            value=program,
+            choices=", ".join(PROGRAM_CODES),
+        )
     positions = reader.positions("positions")
 
     country = (reader.text("worksite_country") or "").upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
-        reader.error("worksite", f"country {country or '(empty)'!r} is not an ISO alpha-2 code")
+        reader.error(
+            "worksite",
+            "country “%(value)s” is not an ISO alpha-2 code",
+            value=country or "(empty)",
+        )
     elif program in PROGRAM_CODES and program[:2] != country:
-        reader.error("worksite", f"{program} vacancies are in {program[:2]}, not {country}")
+        reader.error(
+            "worksite",
+            "%(program)s vacancies are in %(destination)s, not %(country)s",
+            program=program,
+            destination=program[:2],
+            country=country,
+        )
     sub_text = reader.text("worksite_subdivision")
     subdivision = subdivision_to_iso(country, sub_text) if sub_text and country else None
     if sub_text and subdivision is None:
-        reader.error("worksite", f"{sub_text!r} is not a subdivision of {country}")
+        reader.error(
+            "worksite",
+            "“%(value)s” is not a subdivision of %(country)s",
+            value=sub_text,
+            country=country,
+        )
 
     hours = reader.decimal("hours_per_week", "hours_per_week", zero_is_empty=True)
     amount, per, hourly = reader.wage("wage_amount", "wage_per", hours)
@@ -125,19 +145,28 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
         if currency is None:
             reader.error("wage", "wage_currency is empty")
         else:
-            reader.warn("wage", f"no currency given; {currency} assumed from the country")
+            reader.warn(
+                "wage",
+                "no currency given; %(currency)s assumed from the country",
+                currency=currency,
+            )
     elif currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
-        reader.error("wage", f"{currency!r} is not an ISO 4217 currency code")
+        reader.error("wage", "“%(value)s” is not an ISO 4217 currency code", value=currency)
 
     system = (reader.text("occupation_code_system") or "").upper() or None
     if system is not None and system not in CODE_SYSTEMS:
-        reader.error("occupation", f"{system!r} is not one of {', '.join(CODE_SYSTEMS)}")
+        reader.error(
+            "occupation",
+            "“%(value)s” is not one of %(choices)s",
+            value=system,
+            choices=", ".join(CODE_SYSTEMS),
+        )
     start = reader.date("start_date", "start_date")
     end = reader.date("end_date", "end_date")
     check_dates(reader, start, end)
     status = (reader.text("status") or "open").lower()
     if status not in ("open", "closed"):
-        reader.error("status", f"{status!r} is not open or closed")
+        reader.error("status", "“%(value)s” is not open or closed", value=status)
     languages = [
         x.strip().lower() for x in re.split(r"[;,|]", reader.text("languages") or "") if x.strip()
     ]

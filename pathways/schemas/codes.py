@@ -8,6 +8,7 @@ from typing import Annotated
 
 from babel import Locale
 from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from pathways.reference.languages import is_known_language
 
@@ -48,16 +49,28 @@ def country_names(lang: str) -> dict[str, str]:
 def _country(value: str) -> str:
     code = value.strip().upper()
     if code not in country_codes():
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+        raise PydanticCustomError(
+            "unknown_country",
+            "'{value}' is not an ISO 3166-1 alpha-2 country code",
+            {"value": value},
+        )
     return code
 
 
 def _language(value: str) -> str:
     code = value.strip().lower()
     if not _LANG.match(code):
-        raise ValueError(f"{value!r} is not an ISO 639 language code (e.g. es, en, quc)")
+        raise PydanticCustomError(
+            "language_code",
+            "'{value}' is not an ISO 639 language code (e.g. es, en, quc)",
+            {"value": value},
+        )
     if not is_known_language(code):
-        raise ValueError(f"{value!r} is not a known ISO 639 language code (e.g. es, en, quc, mam)")
+        raise PydanticCustomError(
+            "unknown_language",
+            "'{value}' is not a known ISO 639 language code (e.g. es, en, quc, mam)",
+            {"value": value},
+        )
     return code
 
 

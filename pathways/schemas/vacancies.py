@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from pathways.models.enums import ProgramCode
 from pathways.schemas.codes import CountryCode, LanguageCode
@@ -33,7 +34,11 @@ class Worksite(StrictModel):
     @model_validator(mode="after")
     def _subdivision_in_country(self) -> Worksite:
         if self.subdivision and not self.subdivision.startswith(self.country + "-"):
-            raise ValueError(f"subdivision {self.subdivision} is not in {self.country}")
+            raise PydanticCustomError(
+                "subdivision_country",
+                "subdivision {subdivision} is not in {country}",
+                {"subdivision": self.subdivision, "country": self.country},
+            )
         return self
 
 
@@ -89,8 +94,10 @@ class VacancyCreate(VacancyFields):
     @model_validator(mode="after")
     def _program_in_country(self) -> VacancyCreate:
         if self.worksite.country != self.program[:2]:
-            raise ValueError(
-                f"worksite.country {self.worksite.country} is not the destination of {self.program}"
+            raise PydanticCustomError(
+                "program_country",
+                "worksite.country {country} is not the destination of {program}",
+                {"country": self.worksite.country, "program": str(self.program)},
             )
         return self
 

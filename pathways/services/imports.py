@@ -152,16 +152,14 @@ def _apply(
                 counts["rejected"].append(
                     {
                         "row": row.row,
-                        "errors": [{"field": e.field, "message": e.message} for e in row.errors],
+                        "errors": [e.to_dict() for e in row.errors],
                     }
                 )
                 continue
             try:
                 vacancies.check_scope(user, row.vacancy.worksite_country)
             except vacancies.VacancyError as exc:
-                counts["rejected"].append(
-                    {"row": row.row, "errors": [{"field": exc.field, "message": exc.message}]}
-                )
+                counts["rejected"].append({"row": row.row, "errors": [exc.to_dict()]})
                 continue
             values = vacancies.normalize(row.vacancy, resolver=resolver, data_dir=data_dir)
             if values["status"] == "open" and vacancies.has_ended(values, today):
@@ -198,7 +196,15 @@ def report(batch: ImportBatch) -> dict[str, Any]:
         "created": batch.created,
         "updated": batch.updated,
         "unchanged": batch.unchanged,
-        "rejected": batch.rejected,
+        # The API gives each error's field and English message; what translates it stays
+        # with the batch for the upload pages.
+        "rejected": [
+            {
+                "row": item["row"],
+                "errors": [{"field": e["field"], "message": e["message"]} for e in item["errors"]],
+            }
+            for item in batch.rejected
+        ],
         "history": batch.history,
         "unknown_columns": batch.unknown_columns,
         "batch_id": batch.id,

@@ -72,11 +72,24 @@ AGRICULTURAL_PROGRAMS = {"US-H2A", "CA-SAWP", "CA-TFWP-AG"}
 
 
 class VacancyError(ValueError):
-    """A vacancy that cannot be stored as asked; `field` names what is wrong."""
+    """A vacancy that cannot be stored as asked; `field` names what is wrong.
 
-    def __init__(self, field: str, message: str, *, status: int = 422) -> None:
-        super().__init__(message)
-        self.field, self.message, self.status = field, message, status
+    ``template`` is a literal English sentence (translated on pages), filled with ``params``.
+    """
+
+    def __init__(self, field: str, template: str, *, status: int = 422, **params: Any) -> None:
+        self.template, self.params = template, params
+        self.field, self.status = field, status
+        self.message = template % params if params else template
+        super().__init__(self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "message": self.message,
+            "template": self.template,
+            "params": self.params,
+        }
 
 
 def minor_units(amount: Decimal | None) -> int | None:
@@ -203,8 +216,9 @@ def check_scope(user: User | None, country: str) -> None:
     if user is not None and user.role == "ministry" and user.country != country:
         raise VacancyError(
             "worksite.country",
-            f"a {user.country} ministry can post only vacancies in {user.country}",
+            "a %(country)s ministry can post only vacancies in %(country)s",
             status=403,
+            country=user.country,
         )
 
 
@@ -250,8 +264,9 @@ def create_vacancy(
     if v.external_ref and find_by_ref(session, v.external_ref) is not None:
         raise VacancyError(
             "external_ref",
-            f"a vacancy with external_ref {v.external_ref!r} already exists; update it instead",
+            "a vacancy with external_ref “%(ref)s” already exists; update it instead",
             status=409,
+            ref=v.external_ref,
         )
     values = normalize(v, resolver=resolver, data_dir=data_dir)
     _, row = upsert(session, values, None, user_id=user.id)

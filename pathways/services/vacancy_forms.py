@@ -67,16 +67,16 @@ def body_from_form(form: dict[str, str], country: str) -> dict[str, Any]:
 
 def validate_form(
     form: dict[str, str], country: str
-) -> tuple[VacancyCreate | None, dict[str, str]]:
-    """The validated body, or the errors keyed by form field name."""
+) -> tuple[VacancyCreate | None, dict[str, dict[str, Any]]]:
+    """The validated body, or the first pydantic error of each form field (keyed by the
+    field's name; the page words it in its language)."""
     try:
         return VacancyCreate.model_validate(body_from_form(form, country)), {}
     except ValidationError as exc:
-        errors: dict[str, str] = {}
+        errors: dict[str, dict[str, Any]] = {}
         for err in exc.errors(include_url=False):
             loc = [str(p) for p in err["loc"]]
-            name = _field_name(loc)
-            errors.setdefault(name, str(err["msg"]).removeprefix("Value error, "))
+            errors.setdefault(_field_name(loc), dict(err))
         return None, errors
 
 

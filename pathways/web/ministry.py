@@ -23,6 +23,7 @@ from pathways.models import ImportBatch, User, Vacancy
 from pathways.requestctx import db_session, settings, vacancy_context
 from pathways.services import imports, vacancies, vacancy_forms, vacancy_shapes
 from pathways.services.programs import PROGRAM_ORDER
+from pathways.web import messages
 
 bp = Blueprint("ministry", __name__, url_prefix="/ministry")
 # Files up to this size import while the page waits; larger ones go to the worker.
@@ -103,7 +104,8 @@ def vacancy_new():  # type: ignore[no-untyped-def]
     form = request.form.to_dict() if request.method == "POST" else {"positions": "1"}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        body, errors = vacancy_forms.validate_form(form, country)
+        body, invalid = vacancy_forms.validate_form(form, country)
+        errors = {name: messages.pydantic_error(err) for name, err in invalid.items()}
         if body is not None:
             try:
                 row = vacancies.create_vacancy(
@@ -114,7 +116,7 @@ def vacancy_new():  # type: ignore[no-untyped-def]
                     **vacancy_context(),
                 )
             except vacancies.VacancyError as exc:
-                errors = {exc.field.split(".")[-1]: exc.message}
+                errors = {exc.field.split(".")[-1]: messages.format_problem(exc)}
             else:
                 flash(_("The vacancy was saved."), "info")
                 return redirect(
@@ -138,7 +140,8 @@ def vacancy_edit(vacancy_id: int):  # type: ignore[no-untyped-def]
     errors: dict[str, str] = {}
     if request.method == "POST":
         form.setdefault("external_ref", row.external_ref or "")
-        body, errors = vacancy_forms.validate_form(form, country)
+        body, invalid = vacancy_forms.validate_form(form, country)
+        errors = {name: messages.pydantic_error(err) for name, err in invalid.items()}
         if body is not None:
             parsed = vacancy_shapes.from_api(body.model_dump(), source=row.source)
             try:
@@ -146,7 +149,7 @@ def vacancy_edit(vacancy_id: int):  # type: ignore[no-untyped-def]
                     db_session(), row, parsed, actor=actor_for(user), user=user, **vacancy_context()
                 )
             except vacancies.VacancyError as exc:
-                errors = {exc.field.split(".")[-1]: exc.message}
+                errors = {exc.field.split(".")[-1]: messages.format_problem(exc)}
             else:
                 flash(_("The vacancy was saved."), "info")
                 return redirect(url_for("ministry.vacancies_list", country=country))
@@ -196,7 +199,7 @@ def import_new():  # type: ignore[no-untyped-def]
             try:
                 iter_parse(fmt, data)
             except ImportFormatError as exc:
-                error = str(exc)
+                error = messages.format_problem(exc)
         if error is None:
             session = db_session()
             batch = imports.new_batch(

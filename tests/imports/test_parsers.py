@@ -76,7 +76,7 @@ def test_drifted_headers_bom_multiline_and_bad_rows() -> None:
     assert any("hours per week" in w.message for w in parsed.rows[1].warnings)
 
     errors = errors_by_row(parsed)
-    assert errors[4] == [("wage", "'abc' is not a number (column Basic Rate Of Pay)")]
+    assert errors[4] == [("wage", "“abc” is not a number (column Basic Rate Of Pay)")]
     assert errors[5][0][0] == "start_date" and "2019-02-30" in errors[5][0][1]
     assert errors[6][0][0] == "positions" and "at least 1" in errors[6][0][1]
     assert all(r.vacancy is None for r in parsed.rows if r.errors)
@@ -205,7 +205,7 @@ def test_seasonaljobs_json_wrapped_and_mixed_key_styles() -> None:
     assert job.start_date == date(2026, 1, 8) and job.worksite_subdivision == "US-GA"
     assert job.wage_hourly == Decimal("16.08") and job.housing_provided is True
     assert job.raw["active"] == "true"
-    assert errors_by_row(parsed)[2] == [("wage", "'abc' is not a number (column basic_rate_from)")]
+    assert errors_by_row(parsed)[2] == [("wage", "“abc” is not a number (column basic_rate_from)")]
 
 
 @pytest.mark.parametrize("wrapper", ["data", "results", "jobs", None])
@@ -308,13 +308,13 @@ def test_template_row_errors_keep_other_rows() -> None:
     ]
     parsed = parse_file("csv", "\n".join([header, *rows]).encode())
     errors = errors_by_row(parsed)
-    assert errors[2] == [("wage", "'abc' is not a number (column wage_amount)")]
+    assert errors[2] == [("wage", "“abc” is not a number (column wage_amount)")]
     assert errors[3][0][0] == "positions"
     assert errors[4][0][0] == "start_date"
     assert errors[5][0][0] == "worksite"
     assert errors[6][0][0] == "program"
     assert errors[7][0][0] == "end_date"
-    assert errors[9] == [("external_ref", "'A7' already appears in row 8")]
+    assert errors[9] == [("external_ref", "“A7” already appears in row 8")]
     ok = parsed.rows[6].vacancy
     assert ok is not None and ok.wage_currency == "USD" and ok.worksite_subdivision == "US-WA"
     assert len(parsed.rows) == 8
