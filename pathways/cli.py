@@ -120,10 +120,19 @@ def seed_demo(applicants: int, vacancies: int, seed: int) -> None:
     """Create realistic synthetic demo data and demo logins (re-running adds nothing new)."""
     from pathways.services import demo
 
-    _, engine = _context()
+    settings, engine = _context()
     with _session(engine) as session:
+        from pathways.services import occupations
+
         try:
-            result = demo.seed_demo(session, applicants=applicants, vacancies=vacancies, seed=seed)
+            result = demo.seed_demo(
+                session,
+                applicants=applicants,
+                vacancies=vacancies,
+                seed=seed,
+                data_dir=settings.data_dir,
+                resolver=occupations.get_resolver(session),
+            )
         except demo.DemoError as exc:
             _fail(str(exc), code=1)
             return

@@ -229,14 +229,21 @@ def _cell(value: object) -> str:
 
 def write_template(vacancies: Iterable[ParsedVacancy]) -> bytes:
     """Vacancies as template CSV (UTF-8 with BOM so spreadsheets show accents)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(TEMPLATE_COLUMNS)
-    for v in vacancies:
-        values = {
+    return write_template_rows(
+        {
             **{name: getattr(v, name) for name in TEMPLATE_COLUMNS if hasattr(v, name)},
             "occupation_code_system": v.native_code_system,
             "occupation_code": v.native_code,
         }
+        for v in vacancies
+    )
+
+
+def write_template_rows(rows: Iterable[dict[str, object]]) -> bytes:
+    """Rows (column → value; missing columns empty) as template CSV, UTF-8 with a BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(TEMPLATE_COLUMNS)
+    for values in rows:
         writer.writerow([_cell(values.get(name)) for name in TEMPLATE_COLUMNS])
     return out.getvalue().encode("utf-8-sig")

@@ -8,12 +8,16 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlmodel import Session, func, select
 
+from matching.occupations import OccupationResolver
 from pathways.db import utcnow
-from pathways.models import Applicant, Consent, Organization, Program, Vacancy
-from pathways.services import accounts
+from pathways.imports.template import write_template_rows
+from pathways.models import Applicant, Consent, Program, User, Vacancy
+from pathways.reference.demo import DemandGroup, demand_profile
+from pathways.services import accounts, imports
 from pathways.services.audit import Actor, record
 
 DEMO_PASSWORD = "demo-pathways-2027"
@@ -30,276 +34,6 @@ DEMO_USERS = [
     ("applicant", "applicant", None),
 ]
 
-# (program, title, title_lang, isco08, native system, native code, wage range, per, currency)
-JOB_TEMPLATES = [
-    (
-        "US-H2A",
-        "Farmworker, general",
-        "en",
-        "9211",
-        "SOC2018",
-        "45-2092",
-        (15.5, 19.9),
-        "hour",
-        "USD",
-    ),
-    (
-        "US-H2A",
-        "Apple harvest worker",
-        "en",
-        "9211",
-        "SOC2018",
-        "45-2092",
-        (16.5, 19.9),
-        "hour",
-        "USD",
-    ),
-    (
-        "US-H2A",
-        "Nursery and greenhouse worker",
-        "en",
-        "9214",
-        "SOC2018",
-        "45-2092",
-        (15.5, 18.5),
-        "hour",
-        "USD",
-    ),
-    (
-        "US-H2A",
-        "Farmworker, farm and ranch animals",
-        "en",
-        "9212",
-        "SOC2018",
-        "45-2093",
-        (15.0, 18.0),
-        "hour",
-        "USD",
-    ),
-    (
-        "US-H2A",
-        "Agricultural equipment operator",
-        "en",
-        "8341",
-        "SOC2018",
-        "45-2091",
-        (16.0, 20.5),
-        "hour",
-        "USD",
-    ),
-    (
-        "US-H2B",
-        "Landscape laborer",
-        "en",
-        "9214",
-        "SOC2018",
-        "37-3011",
-        (15.0, 19.0),
-        "hour",
-        "USD",
-    ),
-    ("US-H2B", "Housekeeper", "en", "9112", "SOC2018", "37-2012", (13.0, 17.0), "hour", "USD"),
-    (
-        "US-H2B",
-        "Crab picker / seafood processor",
-        "en",
-        "7511",
-        "SOC2018",
-        "51-3022",
-        (12.0, 16.0),
-        "hour",
-        "USD",
-    ),
-    ("US-H2B", "Line cook", "en", "5120", "SOC2018", "35-2014", (15.0, 19.0), "hour", "USD"),
-    (
-        "US-H2B",
-        "Construction laborer",
-        "en",
-        "9313",
-        "SOC2018",
-        "47-2061",
-        (17.0, 23.0),
-        "hour",
-        "USD",
-    ),
-    (
-        "US-H2B",
-        "Forest worker, tree planter",
-        "en",
-        "9215",
-        "SOC2018",
-        "45-4011",
-        (15.0, 18.5),
-        "hour",
-        "USD",
-    ),
-    (
-        "CA-TFWP-AG",
-        "Greenhouse worker",
-        "en",
-        "9214",
-        "NOC2021",
-        "85103",
-        (16.5, 18.5),
-        "hour",
-        "CAD",
-    ),
-    (
-        "CA-TFWP-AG",
-        "General farm worker",
-        "en",
-        "9211",
-        "NOC2021",
-        "85100",
-        (16.5, 19.0),
-        "hour",
-        "CAD",
-    ),
-    (
-        "CA-TFWP-AG",
-        "Ouvrier agricole",
-        "fr",
-        "9211",
-        "NOC2021",
-        "85100",
-        (15.75, 18.0),
-        "hour",
-        "CAD",
-    ),
-    (
-        "CA-SAWP",
-        "Harvesting labourer",
-        "en",
-        "9211",
-        "NOC2021",
-        "85101",
-        (16.5, 17.6),
-        "hour",
-        "CAD",
-    ),
-    (
-        "CA-TFWP-LOW",
-        "Fish and seafood plant worker",
-        "en",
-        "9329",
-        "NOC2021",
-        "94142",
-        (15.5, 18.0),
-        "hour",
-        "CAD",
-    ),
-    (
-        "CA-TFWP-LOW",
-        "Food counter attendant",
-        "en",
-        "9411",
-        "NOC2021",
-        "65201",
-        (15.5, 17.5),
-        "hour",
-        "CAD",
-    ),
-    (
-        "CA-TFWP-LOW",
-        "Light duty cleaner",
-        "en",
-        "9112",
-        "NOC2021",
-        "65310",
-        (16.0, 18.0),
-        "hour",
-        "CAD",
-    ),
-    ("CA-TFWP-HIGH", "Welder", "en", "7212", "NOC2021", "72106", (37.0, 42.0), "hour", "CAD"),
-    (
-        "CA-TFWP-HIGH",
-        "Transport truck driver",
-        "en",
-        "8332",
-        "NOC2021",
-        "73300",
-        (36.5, 40.0),
-        "hour",
-        "CAD",
-    ),
-    (
-        "MX-TVTF",
-        "Jornalero agrícola (café y plátano)",
-        "es",
-        "9211",
-        None,
-        None,
-        (330, 420),
-        "day",
-        "MXN",
-    ),
-    ("MX-TVTF", "Ayudante de albañil", "es", "9313", None, None, (350, 450), "day", "MXN"),
-    (
-        "MX-TVTF",
-        "Empleada de limpieza en hotel",
-        "es",
-        "9112",
-        None,
-        None,
-        (320, 400),
-        "day",
-        "MXN",
-    ),
-    ("MX-RT-WORK", "Cocinero de línea", "es", "5120", None, None, (450, 600), "day", "MXN"),
-    ("MX-RT-WORK", "Soldador", "es", "7212", None, None, (550, 750), "day", "MXN"),
-    (
-        "MX-RT-WORK",
-        "Operador de maquinaria agrícola",
-        "es",
-        "8341",
-        None,
-        None,
-        (480, 650),
-        "day",
-        "MXN",
-    ),
-]
-
-WORKSITES = {
-    "US": [
-        ("US-WA", "Yakima"),
-        ("US-WA", "Wenatchee"),
-        ("US-CA", "Salinas"),
-        ("US-FL", "Immokalee"),
-        ("US-GA", "Moultrie"),
-        ("US-NC", "Kinston"),
-        ("US-MI", "Sparta"),
-        ("US-NY", "Albion"),
-        ("US-LA", "New Iberia"),
-        ("US-MD", "Hoopers Island"),
-        ("US-TX", "Austin"),
-        ("US-VA", "Exmore"),
-    ],
-    "CA": [
-        ("CA-ON", "Leamington"),
-        ("CA-ON", "Simcoe"),
-        ("CA-BC", "Kelowna"),
-        ("CA-BC", "Abbotsford"),
-        ("CA-QC", "Saint-Rémi"),
-        ("CA-AB", "Brooks"),
-        ("CA-NS", "Berwick"),
-        ("CA-PE", "Souris"),
-    ],
-    "MX": [
-        ("MX-CHP", "Tapachula"),
-        ("MX-CHP", "Huixtla"),
-        ("MX-TAB", "Villahermosa"),
-        ("MX-ROO", "Cancún"),
-        ("MX-CAM", "Campeche"),
-    ],
-    "MX-RT": [
-        ("MX-NLE", "Monterrey"),
-        ("MX-JAL", "Guadalajara"),
-        ("MX-QUE", "Querétaro"),
-        ("MX-SIN", "Culiacán"),
-        ("MX-BCN", "San Quintín"),
-    ],
-}
 EMPLOYERS = {
     "US": [
         "Valle Verde Orchards LLC",
@@ -412,9 +146,17 @@ class DemoResult:
     logins: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
-def seed_demo(session: Session, *, applicants: int, vacancies: int, seed: int) -> DemoResult:
+def seed_demo(
+    session: Session,
+    *,
+    applicants: int,
+    vacancies: int,
+    seed: int,
+    data_dir: Path,
+    resolver: OccupationResolver,
+) -> DemoResult:
     programs = {p.code for p in session.exec(select(Program))}
-    missing = {t[0] for t in JOB_TEMPLATES} - programs
+    missing = {g.program for g in demand_profile(data_dir)} - programs
     if missing:
         raise DemoError(
             f"programs {', '.join(sorted(missing))} are not loaded: run `pathways load-reference`"
@@ -423,8 +165,9 @@ def seed_demo(session: Session, *, applicants: int, vacancies: int, seed: int) -
     result = DemoResult()
     users = _ensure_users(session, actor, result)
     rng = random.Random(seed)
-    employers = _ensure_employers(session)
-    result.vacancies_created = _seed_vacancies(session, rng, vacancies, employers, users)
+    result.vacancies_created = _seed_vacancies(
+        session, rng, vacancies, users, data_dir=data_dir, resolver=resolver
+    )
     result.applicants_created = _seed_applicants(session, rng, applicants, users)
     record(
         session,
@@ -461,100 +204,103 @@ def _ensure_users(session: Session, actor: Actor, result: DemoResult) -> dict[st
     return ids
 
 
-def _ensure_employers(session: Session) -> dict[str, list[Organization]]:
-    out: dict[str, list[Organization]] = {}
-    for country, names in EMPLOYERS.items():
-        rows = []
-        for name in names:
-            org = session.exec(select(Organization).where(Organization.name == name)).first()
-            if org is None:
-                org = Organization(name=name, kind="employer", country=country)
-                session.add(org)
-                session.flush()
-            rows.append(org)
-        out[country] = rows
-    return out
+# Who provides housing and transport is set by the program (H-2A and SAWP employers must).
+HOUSING = {"US-H2A", "CA-SAWP", "CA-TFWP-AG"}
+TRANSPORT = {"US-H2A", "CA-SAWP"}
 
 
-def _season(rng: random.Random, program: str) -> tuple[date, date]:
-    start = date(2027, 1, 1) + timedelta(days=rng.randrange(0, 240))
-    if program == "CA-SAWP":  # SAWP work falls between Jan 1 and Dec 15, at most 8 months
-        start = date(2027, rng.randint(1, 6), 1)
-        return start, min(start + timedelta(days=rng.randint(90, 240)), date(2027, 12, 15))
-    months = {
-        "US-H2A": (3, 10),
-        "US-H2B": (4, 9),
-        "CA-TFWP-LOW": (6, 12),
-        "CA-TFWP-HIGH": (12, 24),
-        "CA-TFWP-AG": (6, 20),
-        "MX-TVTF": (3, 12),
-        "MX-RT-WORK": (12, 24),
-    }[program]
-    return start, start + timedelta(days=30 * rng.randint(*months))
+def _demo_season(rng: random.Random, group: DemandGroup, year: int) -> tuple[date, date]:
+    """The group's usual season, moved into ``year`` (the demo's first full year)."""
+    start = date(year, group.start_month, rng.randint(1, 28))
+    days = round(group.months * 30.44 * rng.uniform(0.85, 1.1))
+    return start, start + timedelta(days=max(days, 28))
+
+
+def _vacancy_row(rng: random.Random, group: DemandGroup, ref: str, year: int) -> dict[str, str]:
+    """One row of the project's vacancy template (data/templates/vacancies.csv)."""
+    country = group.program[:2]
+    start, end = _demo_season(rng, group, year)
+    positions = max(1, round(group.positions * rng.lognormvariate(0, 0.5)))
+    wage = group.wage_amount * rng.uniform(0.97, 1.08)
+    required = ""
+    if group.program == "CA-TFWP-HIGH":  # skilled jobs ask for the workplace language
+        required = "fr" if group.subdivision == "CA-QC" else "en"
+    return {
+        "external_ref": ref,
+        "program": group.program,
+        "title": group.title,
+        "positions": str(positions),
+        "worksite_country": country,
+        "worksite_subdivision": group.subdivision,
+        "employer_name": rng.choice(EMPLOYERS[country]),
+        "title_lang": group.title_lang,
+        "occupation_code_system": group.code_system or "",
+        "occupation_code": group.code or "",
+        "wage_amount": f"{wage:.2f}",
+        "wage_currency": group.wage_currency,
+        "wage_per": group.wage_per,
+        "hours_per_week": str(rng.choice([40, 40, 40, 44, 48])),
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "housing_provided": "yes" if group.program in HOUSING else "no",
+        "transport_provided": "yes" if group.program in TRANSPORT else "no",
+        "experience_months": str(rng.choice([0, 0, 0, 3, 6, 12])),
+        "languages": required,
+        "status": "open",
+    }
 
 
 def _seed_vacancies(
     session: Session,
     rng: random.Random,
     count: int,
-    employers: dict[str, list[Organization]],
     users: dict[str, int],
+    *,
+    data_dir: Path,
+    resolver: OccupationResolver,
 ) -> int:
+    """Draw ``count`` vacancies from the real demand profile and import them exactly as a
+    ministry's file would be: the template format, the importer, the same normalisation of
+    occupation (resolver and official codes), wage (hourly, USD at the dated rate) and place."""
     existing = set(
         session.exec(select(Vacancy.external_ref).where(Vacancy.external_ref.like("DEMO-V-%")))
     )  # type: ignore[union-attr]
-    created = 0
+    profile = demand_profile(data_dir)
+    weights = [g.weight for g in profile]
+    year = date.today().year + 1
+    # Every program first (a demo shows each of them), then in proportion to real demand.
+    by_program: dict[str, list[DemandGroup]] = {}
+    for g in profile:
+        by_program.setdefault(g.program, []).append(g)
+    firsts = [
+        rng.choices(groups, weights=[g.weight for g in groups])[0]
+        for _program, groups in sorted(by_program.items())
+    ]
+    rows: dict[str, list[dict[str, str]]] = {}
     for i in range(1, count + 1):
-        t = JOB_TEMPLATES[rng.randrange(len(JOB_TEMPLATES))]
-        program, title, lang, isco, system, code, (lo, hi), per, currency = t
-        country = program[:2]
-        site = rng.choice(WORKSITES["MX-RT" if program == "MX-RT-WORK" else country])
-        employer = rng.choice(employers[country])
-        start, end = _season(rng, program)
-        amount = round(rng.uniform(lo, hi), 2)
-        positions = rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 40])
-        ref = f"DEMO-V-{i:05d}"
-        if ref in existing:
-            continue
-        hourly = amount if per == "hour" else round(amount / 8, 2)
-        usd_rate = {"USD": 1.0, "CAD": 0.73, "MXN": 0.055}[currency]
-        session.add(
-            Vacancy(
-                program_code=program,
-                organization_id=employer.id,
-                employer_name=employer.name,
-                title=title,
-                title_lang=lang,
-                native_code_system=system,
-                native_code=code,
-                isco08=isco,
-                isco08_confidence=1.0,
-                positions=positions,
-                worksite_country=country,
-                worksite_subdivision=site[0],
-                worksite_city=site[1],
-                wage_amount_minor=round(amount * 100),
-                wage_currency=currency,
-                wage_per=per,
-                wage_hourly_minor=round(hourly * 100),
-                wage_hourly_usd_minor=round(hourly * usd_rate * 100),
-                hours_per_week=rng.choice([35, 40, 40, 44, 48]),
-                start_date=start,
-                end_date=end,
-                housing_provided=program in {"US-H2A", "CA-SAWP", "CA-TFWP-AG"}
-                or rng.random() < 0.3,
-                transport_provided=program in {"US-H2A", "CA-SAWP", "CA-TFWP-AG"},
-                experience_months=rng.choice([0, 0, 3, 6, 12, 24]),
-                languages=["fr"] if site[0] == "CA-QC" else (["es"] if country == "MX" else ["en"]),
-                skills_text=None,
-                status="open",
-                source="demo",
-                external_ref=ref,
-                created_by_id=users[f"ministry-{country.lower()}"],
-            )
+        group = firsts[i - 1] if i <= len(firsts) else rng.choices(profile, weights=weights)[0]
+        row = _vacancy_row(rng, group, f"DEMO-V-{i:06d}", year)
+        if row["external_ref"] not in existing:
+            rows.setdefault(row["worksite_country"], []).append(row)
+    created = 0
+    for country, country_rows in sorted(rows.items()):
+        ministry = session.get(User, users[f"ministry-{country.lower()}"])
+        data = write_template_rows(country_rows)
+        batch = imports.new_batch(
+            session, fmt="csv", filename=f"demo-vacancies-{country}.csv", user=ministry
         )
-        created += 1
-    session.flush()
+        batch = imports.run_import(
+            session,
+            batch,
+            data,
+            actor=Actor.system("seed-demo"),
+            user=ministry,
+            resolver=resolver,
+            data_dir=data_dir,
+        )
+        if batch.rejected:
+            raise DemoError(f"demo vacancies rejected by the importer: {batch.rejected[:3]}")
+        created += batch.created
     return created
 
 

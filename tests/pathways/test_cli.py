@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import func, select
 
 from pathways.cli import main
-from pathways.models import Applicant, AuditEvent, Consent, Vacancy
+from pathways.models import Applicant, AuditEvent, Consent, ImportBatch, Vacancy
 
 COMMANDS = [
     ["db", "upgrade"],
@@ -91,8 +91,18 @@ def test_seed_demo_is_idempotent(runner, session, app) -> None:
     assert session.exec(select(func.count()).select_from(Applicant)).one() == 40
     assert session.exec(select(func.count()).select_from(Consent)).one() == 40
     programs = set(session.exec(select(Vacancy.program_code)))
-    assert len(programs) >= 6
+    assert len(programs) == 8  # every program appears in the demo
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "demo.seed")).first()
+    # Demo vacancies arrive the way ministries' files do: an import batch per country, the
+    # resolver's ISCO-08 with its own confidence, hourly and USD wages from the normaliser.
+    batches = session.exec(select(ImportBatch)).all()
+    assert {b.country for b in batches} == {"US", "CA", "MX"}
+    assert all(b.format == "csv" and b.status == "done" for b in batches)
+    rows = session.exec(select(Vacancy)).all()
+    assert all(v.isco08 and v.source == "csv" for v in rows)
+    assert len({v.isco08_confidence for v in rows}) > 3
+    mx = [v for v in rows if v.wage_currency == "MXN"]
+    assert mx and all(v.wage_per == "day" and v.wage_hourly_usd_minor for v in mx)
 
 
 def test_cli_stops_on_bad_settings(monkeypatch) -> None:
