@@ -271,8 +271,9 @@ def worker(once: bool, poll: float) -> None:
     """Run queued background jobs (large vacancy uploads). Run as many as you like."""
     from pathways.app import configure_logging
     from pathways.jobs import run_worker
+    from pathways.services.job_handlers import HANDLERS
 
     settings, engine = _context()
     configure_logging(settings)
-    count = run_worker(engine, once=once, poll_seconds=poll, settings=settings)
+    count = run_worker(engine, HANDLERS, once=once, poll_seconds=poll, settings=settings)
     click.echo(f"worker processed {count} job(s)")

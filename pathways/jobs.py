@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -26,20 +26,11 @@ from pathways.models import Job
 
 log = logging.getLogger("pathways.worker")
 
+#: ``handler(session, job, progress, settings)``; the table of kinds is
+#: :data:`pathways.services.job_handlers.HANDLERS` (this module knows no job kind).
 JobHandler = Callable[[Session, Job, Callable[[int, int], None], Any], dict[str, Any] | None]
-HANDLERS: dict[str, JobHandler] = {}
 STALE_AFTER = timedelta(minutes=10)  # a running job without heartbeat this long is re-queued
 MAX_ATTEMPTS = 3
-
-
-def handler(kind: str) -> Callable[[JobHandler], JobHandler]:
-    """Register the function that runs jobs of `kind`."""
-
-    def register(fn: JobHandler) -> JobHandler:
-        HANDLERS[kind] = fn
-        return fn
-
-    return register
 
 
 def enqueue(session: Session, kind: str, payload: dict[str, Any]) -> Job:
@@ -101,15 +92,18 @@ def requeue_stale(engine: Engine) -> int:
         return len(stale)
 
 
-def run_job(engine: Engine, job_id: int, settings: Any = None) -> str:
-    """Run one claimed job in its own session; returns its final status.
+def run_job(
+    engine: Engine, job_id: int, handlers: Mapping[str, JobHandler], settings: Any = None
+) -> str:
+    """Run one claimed job in its own session with the handler of its kind; returns its
+    final status.
 
     Handlers get `settings` (the worker's Settings) for what they need beyond the database.
     """
     with Session(engine, expire_on_commit=False) as session:
         job = session.get(Job, job_id)
         assert job is not None
-        fn = HANDLERS.get(job.kind)
+        fn = handlers.get(job.kind)
         last_beat = [time.monotonic()]
 
         def progress(done: int, total: int) -> None:
@@ -140,25 +134,36 @@ def run_job(engine: Engine, job_id: int, settings: Any = None) -> str:
 
 
 def run_worker(
-    engine: Engine, *, once: bool = False, poll_seconds: float = 2.0, settings: Any = None
+    engine: Engine,
+    handlers: Mapping[str, JobHandler],
+    *,
+    once: bool = False,
+    poll_seconds: float = 2.0,
+    settings: Any = None,
 ) -> int:
     """Process jobs until stopped (SIGINT/SIGTERM), or until the queue is empty with once=True."""
-    import pathways.services.job_handlers  # noqa: F401  (registers the handlers)
-
     stopping = threading.Event()
     previous = {}
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, lambda *_: stopping.set())
     try:
-        return _work(engine, stopping, once=once, poll_seconds=poll_seconds, settings=settings)
+        return _work(
+            engine, handlers, stopping, once=once, poll_seconds=poll_seconds, settings=settings
+        )
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
 
 
 def _work(
-    engine: Engine, stopping: threading.Event, *, once: bool, poll_seconds: float, settings: Any
+    engine: Engine,
+    handlers: Mapping[str, JobHandler],
+    stopping: threading.Event,
+    *,
+    once: bool,
+    poll_seconds: float,
+    settings: Any,
 ) -> int:
     name = worker_name()
     processed = 0
@@ -171,7 +176,7 @@ def _work(
                 break
             stopping.wait(poll_seconds)
             continue
-        run_job(engine, job_id, settings)
+        run_job(engine, job_id, handlers, settings)
         processed += 1
     log.info("worker %s stopped after %d job(s)", name, processed)
     return processed

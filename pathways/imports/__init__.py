@@ -1,12 +1,11 @@
-"""Vacancy importers: one module per external format, shared types and the registry in ``base``.
+"""Vacancy importers: one module per external format, shared types in ``base``, the
+registry of formats in ``registry``.
 
 ``parse_file(format, data)`` parses a whole file; ``iter_parse`` returns a
 :class:`ParseStream` whose header is already checked and whose rows parse lazily.
 """
 
 from .base import (
-    FORMAT_NAMES,
-    FORMATS,
     PROGRAM_CODES,
     FieldError,
     ImportFormatError,
@@ -15,10 +14,9 @@ from .base import (
     ParsedVacancy,
     ParseStream,
     decode_bytes,
-    iter_parse,
     normalize_header,
-    parse_file,
 )
+from .registry import FORMAT_NAMES, FORMATS, iter_parse, parse_file
 from .template import TEMPLATE_COLUMNS, write_template
 
 __all__ = [

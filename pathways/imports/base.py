@@ -1,4 +1,5 @@
-"""Shared types and plumbing for vacancy importers.
+"""Shared types and plumbing for vacancy importers (the format modules build on this; the
+registry of formats, which imports them, is :mod:`pathways.imports.registry`).
 
 Every format module turns raw bytes into :class:`ParsedRow` objects. This module owns what
 they share: decoding (UTF-8 with or without BOM, UTF-16, cp1252 from spreadsheets), CSV
@@ -29,7 +30,6 @@ from .records import (
     ParsedRow,
     ParsedVacancy,
     ParseStream,
-    new_vacancy,
 )
 from .tabular import (
     ColumnMap,
@@ -41,8 +41,6 @@ from .tabular import (
 )
 
 __all__ = [
-    "FORMATS",
-    "FORMAT_NAMES",
     "PROGRAM_CODES",
     "ColumnMap",
     "FieldError",
@@ -58,15 +56,12 @@ __all__ = [
     "closed_status",
     "csv_stream",
     "decode_bytes",
-    "iter_parse",
     "iter_rows",
-    "new_vacancy",
     "normalize_header",
     "normalize_soc",
     "parse_bool",
     "parse_date",
     "parse_decimal",
-    "parse_file",
     "read_csv",
     "resolve_columns",
 ]
@@ -132,65 +127,3 @@ def csv_stream(data: bytes, spec: FormatSpec, fmt: str, mapper: RowMapper) -> Pa
             yield number, {key: cells[pos] for key, pos in index.items()}, raw
 
     return ParseStream(fmt, iter_rows(records(), mapper, columns), cmap.unknown, warnings)
-
-
-# ---------------------------------------------------------------------------------------------
-# The format registry (format modules import this one, so they are loaded on first use)
-
-FORMAT_NAMES: tuple[str, ...] = ("oflc-h2a", "oflc-h2b", "seasonaljobs", "lmia", "jsonld", "csv")
-
-
-def _streams() -> dict[str, Callable[..., ParseStream]]:
-    from . import jsonld, lmia, oflc, seasonaljobs, template
-
-    return {
-        "oflc-h2a": oflc.stream_h2a,
-        "oflc-h2b": oflc.stream_h2b,
-        "seasonaljobs": seasonaljobs.stream,
-        "lmia": lmia.stream,
-        "jsonld": jsonld.stream,
-        "csv": template.stream,
-    }
-
-
-class _Formats(Mapping[str, Callable[..., ParsedFile]]):
-    """``FORMATS[name](data) -> ParsedFile`` for every format name, loaded lazily."""
-
-    def __getitem__(self, name: str) -> Callable[..., ParsedFile]:
-        make_stream = _streams()[name]
-
-        def parse(data: bytes, **options: object) -> ParsedFile:
-            return make_stream(data, **options).collect()
-
-        parse.__name__ = f"parse_{name.replace('-', '_')}"
-        return parse
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(FORMAT_NAMES)
-
-    def __len__(self) -> int:
-        return len(FORMAT_NAMES)
-
-
-FORMATS: Mapping[str, Callable[..., ParsedFile]] = _Formats()
-
-
-def iter_parse(format: str, data: bytes, **options: object) -> ParseStream:
-    """Check the header now and parse rows lazily as they are consumed (progress reporting).
-
-    ``options``: ``program`` — the default program code for ``jsonld`` postings naming none.
-    Raises :class:`ImportFormatError` for an unknown format or a file of the wrong shape.
-    """
-    if format not in FORMAT_NAMES:
-        raise ImportFormatError(
-            "Unknown import format “%(format)s”; use one of %(formats)s.",
-            format=format,
-            formats=", ".join(FORMAT_NAMES),
-        )
-    return _streams()[format](data, **options)
-
-
-def parse_file(format: str, data: bytes, **options: object) -> ParsedFile:
-    """Parse a whole file. Bad rows are reported in ``rows``; only a file that is not in the
-    announced format at all (or an unknown format name) raises :class:`ImportFormatError`."""
-    return iter_parse(format, data, **options).collect()

@@ -46,7 +46,6 @@ from .base import (
     check_dates,
     decode_bytes,
     iter_rows,
-    new_vacancy,
     normalize_soc,
 )
 
@@ -343,7 +342,7 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
     system, code = _occupation(reader.text("code"), reader.text("code_set"), country)
     if reader.errors or not (ref and title and program and positions and country):
         return None
-    return new_vacancy(
+    return ParsedVacancy(
         external_ref=ref,
         program=program,
         title=title,

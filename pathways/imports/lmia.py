@@ -38,7 +38,6 @@ from .base import (
     ParseStream,
     RowReader,
     csv_stream,
-    new_vacancy,
     normalize_header,
 )
 
@@ -194,7 +193,7 @@ def _row(reader: RowReader, raw: dict[str, str], *, lang: str) -> ParsedVacancy 
 
     if reader.errors or not (program and employer and positions and title):
         return None
-    return new_vacancy(
+    return ParsedVacancy(
         external_ref=_ref(reader),
         program=program,
         title=title,

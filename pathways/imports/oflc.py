@@ -38,7 +38,6 @@ from .base import (
     check_dates,
     closed_status,
     csv_stream,
-    new_vacancy,
     normalize_soc,
 )
 
@@ -277,7 +276,7 @@ def _row(reader: RowReader, raw: dict[str, str], *, program: str, fmt: str) -> P
     experience = reader.integer("experience_months", "experience_months")
     if reader.errors or ref is None or title is None or positions is None:
         return None
-    return new_vacancy(
+    return ParsedVacancy(
         external_ref=ref,
         program=program,
         title=title,

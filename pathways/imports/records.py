@@ -38,35 +38,42 @@ class FieldError:
         return out
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ParsedVacancy:
+    """A vacancy as every channel delivers it: the one declaration of a vacancy's fields.
+
+    Importers, the API and the web form build it; ``pathways.services.vacancy_shapes``
+    derives the stored row (and the fields compared on re-import) from these fields, so a
+    new field is declared here once. Required: the identity, the job and the place.
+    """
+
     external_ref: str
     program: str
-    employer_name: str | None
     title: str
-    title_lang: str | None
-    native_code_system: str | None
-    native_code: str | None
     positions: int
     worksite_country: str
-    worksite_subdivision: str | None
-    worksite_city: str | None
-    worksite_postal_code: str | None
-    wage_amount: Decimal | None
-    wage_currency: str | None
-    wage_per: str | None
-    wage_hourly: Decimal | None
-    hours_per_week: Decimal | None
-    start_date: date | None
-    end_date: date | None
-    housing_provided: bool | None
-    transport_provided: bool | None
-    experience_months: int | None
-    languages: list[str]
-    skills_text: str | None
-    status: str
     source: str
-    raw: dict[str, str]
+    employer_name: str | None = None
+    title_lang: str | None = None
+    native_code_system: str | None = None
+    native_code: str | None = None
+    worksite_subdivision: str | None = None
+    worksite_city: str | None = None
+    worksite_postal_code: str | None = None
+    wage_amount: Decimal | None = None
+    wage_currency: str | None = None
+    wage_per: str | None = None
+    wage_hourly: Decimal | None = None  # when the source states it; else computed
+    hours_per_week: Decimal | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    housing_provided: bool | None = None
+    transport_provided: bool | None = None
+    experience_months: int | None = None
+    languages: list[str] = field(default_factory=list)
+    skills_text: str | None = None
+    status: str = "open"
+    raw: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,50 +132,3 @@ class ImportFormatError(ValueError):
     def __init__(self, template: str, **params: Any) -> None:
         self.template, self.params = template, params
         super().__init__(template % params if params else template)
-
-
-def new_vacancy(
-    *,
-    external_ref: str,
-    program: str,
-    title: str,
-    positions: int,
-    worksite_country: str,
-    source: str,
-    raw: dict[str, str],
-    **optional: object,
-) -> ParsedVacancy:
-    """Build a :class:`ParsedVacancy`, defaulting every optional field to None/[]/"open"."""
-    values: dict[str, object] = {
-        name: None
-        for name in ParsedVacancy.__dataclass_fields__
-        if name
-        not in {
-            "external_ref",
-            "program",
-            "title",
-            "positions",
-            "worksite_country",
-            "source",
-            "raw",
-        }
-    }
-    values["languages"] = []
-    values["status"] = "open"
-    unknown = set(optional) - set(values)
-    if unknown:
-        raise TypeError(f"unknown vacancy fields: {sorted(unknown)}")
-    values.update(optional)
-    return ParsedVacancy(
-        external_ref=external_ref,
-        program=program,
-        title=title,
-        positions=positions,
-        worksite_country=worksite_country,
-        source=source,
-        raw=raw,
-        **values,  # type: ignore[arg-type]
-    )
-
-
-# ---------------------------------------------------------------------------------------------

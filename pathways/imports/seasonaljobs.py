@@ -41,7 +41,6 @@ from .base import (
     csv_stream,
     decode_bytes,
     iter_rows,
-    new_vacancy,
     normalize_header,
     normalize_soc,
     resolve_columns,
@@ -193,7 +192,7 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
     experience = reader.integer("experience_months", "experience_months")
     if reader.errors or not (ref and title and program and positions):
         return None
-    return new_vacancy(
+    return ParsedVacancy(
         external_ref=ref,
         program=program,
         title=title,

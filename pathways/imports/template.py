@@ -25,7 +25,6 @@ from .base import (
     RowReader,
     check_dates,
     csv_stream,
-    new_vacancy,
 )
 
 FORMAT = "csv"
@@ -175,7 +174,7 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
     experience = reader.integer("experience_months", "experience_months")
     if reader.errors or not (ref and title and program and positions):
         return None
-    return new_vacancy(
+    return ParsedVacancy(
         external_ref=ref,
         program=program,
         title=title,

@@ -217,8 +217,7 @@ def queue_import(session: Session, batch: ImportBatch) -> Job:
     return job
 
 
-@jobs.handler("vacancy_import")
-def _run_queued(
+def run_queued_import(
     session: Session, job: Job, progress: Progress, settings: Any
 ) -> dict[str, Any] | None:
     from pathways.services import occupations

@@ -1,9 +1,10 @@
-"""The job kinds `pathways worker` knows. Each handler lives with its service."""
+"""The job kinds `pathways worker` runs, each with the service function that runs it."""
 
-from pathways.jobs import handler  # noqa: F401
+from __future__ import annotations
 
-# Handlers register themselves on import; list the modules that define them here.
-HANDLER_MODULES: list[str] = ["pathways.services.imports"]
+from pathways.jobs import JobHandler
+from pathways.services import imports
 
-for _module in HANDLER_MODULES:
-    __import__(_module)
+HANDLERS: dict[str, JobHandler] = {
+    "vacancy_import": imports.run_queued_import,
+}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,39 +21,11 @@ from pathways.db import utcnow
 from pathways.imports import ParsedVacancy
 from pathways.models import Occupation, User, Vacancy
 from pathways.reference.wages import fx_table
+from pathways.services import vacancy_shapes
 from pathways.services.audit import Actor, record
+from pathways.services.vacancy_shapes import minor_units
 
 CENT = Decimal("0.01")
-# Fields compared to tell "updated" from "unchanged" on re-import.
-COMPARED = (
-    "program_code",
-    "employer_name",
-    "title",
-    "title_lang",
-    "native_code_system",
-    "native_code",
-    "isco08",
-    "positions",
-    "worksite_country",
-    "worksite_subdivision",
-    "worksite_city",
-    "worksite_postal_code",
-    "wage_amount_minor",
-    "wage_currency",
-    "wage_per",
-    "wage_hourly_minor",
-    "wage_hourly_usd_minor",
-    "hours_per_week",
-    "start_date",
-    "end_date",
-    "housing_provided",
-    "transport_provided",
-    "experience_months",
-    "languages",
-    "skills_text",
-    "status",
-    "raw",
-)
 
 
 # Agricultural programs hire for farm work: a slight preference for those occupations settles
@@ -90,12 +62,6 @@ class VacancyError(ValueError):
             "template": self.template,
             "params": self.params,
         }
-
-
-def minor_units(amount: Decimal | None) -> int | None:
-    if amount is None:
-        return None
-    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -155,36 +121,11 @@ def normalize(v: ParsedVacancy, *, resolver: OccupationResolver, data_dir: Path)
             hourly_usd = None
     return _clean(
         {
-            "program_code": v.program,
-            "employer_name": v.employer_name,
-            "title": v.title[:300],
-            "title_lang": v.title_lang,
-            "native_code_system": v.native_code_system,
-            "native_code": v.native_code,
+            **vacancy_shapes.row_values(v),
             "isco08": occupation.isco08,
             "isco08_confidence": occupation.confidence,
-            "positions": v.positions,
-            "worksite_country": v.worksite_country,
-            "worksite_subdivision": v.worksite_subdivision,
-            "worksite_city": v.worksite_city,
-            "worksite_postal_code": v.worksite_postal_code,
-            "wage_amount_minor": minor_units(v.wage_amount),
-            "wage_currency": v.wage_currency,
-            "wage_per": v.wage_per,
             "wage_hourly_minor": minor_units(hourly.quantize(CENT) if hourly is not None else None),
             "wage_hourly_usd_minor": minor_units(hourly_usd),
-            "hours_per_week": float(v.hours_per_week) if v.hours_per_week is not None else None,
-            "start_date": v.start_date,
-            "end_date": v.end_date,
-            "housing_provided": v.housing_provided,
-            "transport_provided": v.transport_provided,
-            "experience_months": v.experience_months,
-            "languages": list(v.languages),
-            "skills_text": v.skills_text,
-            "status": v.status,
-            "source": v.source,
-            "external_ref": v.external_ref or None,
-            "raw": v.raw or None,
         }
     )
 
@@ -235,7 +176,7 @@ def upsert(
         row = Vacancy(**values, created_by_id=user_id, import_batch_id=batch_id)
         session.add(row)
         return "created", row
-    if all(_same(getattr(existing, k), values.get(k)) for k in COMPARED):
+    if all(_same(getattr(existing, k), values.get(k)) for k in vacancy_shapes.COMPARED):
         return "unchanged", existing
     for key, value in values.items():
         setattr(existing, key, value)

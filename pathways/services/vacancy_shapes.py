@@ -1,129 +1,145 @@
-"""A vacancy's three shapes: the API's nested JSON, the importers' ParsedVacancy, the row."""
+"""A vacancy's three shapes: the API's nested JSON, the importers' ParsedVacancy, the row.
+
+:class:`~pathways.imports.ParsedVacancy` declares a vacancy's fields once. The stored row
+keeps each of them under the same name except those in :data:`COLUMN_OF`, plus the columns
+the service derives (:data:`DERIVED_COLUMNS`); the conversions both ways are here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from decimal import Decimal
+from dataclasses import asdict, fields
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pathways.imports import ParsedVacancy
 from pathways.models import Vacancy
 
+#: ParsedVacancy field → Vacancy column, where the names differ.
+COLUMN_OF = {"program": "program_code", "wage_amount": "wage_amount_minor"}
+#: Fields recomputed rather than stored as given (the hourly wage is derived from the wage).
+NOT_STORED = frozenset({"wage_hourly"})
+#: Columns the service computes: the occupation from the resolver, the normalised wages.
+DERIVED_COLUMNS = ("isco08", "isco08_confidence", "wage_hourly_minor", "wage_hourly_usd_minor")
+#: Columns compared to tell "updated" from "unchanged" on re-import (the channel a vacancy
+#: came through is not a change, nor a resolver confidence moving in the third decimal).
+COMPARED = tuple(
+    [
+        COLUMN_OF.get(f.name, f.name)
+        for f in fields(ParsedVacancy)
+        if f.name not in NOT_STORED and f.name != "source"
+    ]
+    + [c for c in DERIVED_COLUMNS if c != "isco08_confidence"]
+)
 
-def from_api(
-    body: dict[str, Any], *, source: str, base: ParsedVacancy | None = None
-) -> ParsedVacancy:
-    """A ParsedVacancy from an API body (nested as in API.md); `base` fills absent fields."""
-    values: dict[str, Any] = (
-        asdict(base)
-        if base is not None
-        else {
-            "external_ref": "",
-            "employer_name": None,
-            "title_lang": None,
-            "native_code_system": None,
-            "native_code": None,
-            "worksite_subdivision": None,
-            "worksite_city": None,
-            "worksite_postal_code": None,
-            "wage_amount": None,
-            "wage_currency": None,
-            "wage_per": None,
-            "hours_per_week": None,
-            "start_date": None,
-            "end_date": None,
-            "housing_provided": None,
-            "transport_provided": None,
-            "experience_months": None,
-            "languages": [],
-            "skills_text": None,
-            "status": "open",
-            "raw": {},
-        }
-    )
-    values["source"], values["wage_hourly"] = source, None
-    flat = {
-        k: body[k]
-        for k in (
-            "program",
-            "title",
-            "title_lang",
-            "positions",
-            "start_date",
-            "end_date",
-            "hours_per_week",
-            "housing_provided",
-            "transport_provided",
-            "status",
-        )
-        if k in body
+
+def minor_units(amount: Decimal | None) -> int | None:
+    if amount is None:
+        return None
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _to_column(name: str, value: Any) -> Any:
+    if name == "wage_amount":
+        return minor_units(value)
+    if name == "hours_per_week":
+        return float(value) if value is not None else None
+    if name == "title":
+        return value[:300]
+    if name in ("external_ref", "raw"):
+        return value or None
+    if name == "languages":
+        return list(value)
+    return value
+
+
+def _from_column(name: str, value: Any) -> Any:
+    if name == "wage_amount":
+        return Decimal(value) / 100 if value else None
+    if name == "hours_per_week":
+        return Decimal(str(value)) if value else None
+    if name == "external_ref":
+        return value or ""
+    if name == "raw":
+        return value or {}
+    if name == "languages":
+        return list(value)
+    return value
+
+
+def row_values(v: ParsedVacancy) -> dict[str, Any]:
+    """The stored columns of ``v`` that it carries itself (not the derived ones)."""
+    return {
+        COLUMN_OF.get(f.name, f.name): _to_column(f.name, getattr(v, f.name))
+        for f in fields(ParsedVacancy)
+        if f.name not in NOT_STORED
     }
-    if "program" in flat:
-        flat["program"] = flat.pop("program")
-    values.update(flat)
-    if body.get("external_ref") is not None:
-        values["external_ref"] = body["external_ref"]
-    if "employer" in body:
-        values["employer_name"] = (body["employer"] or {}).get("name")
-    if body.get("occupation_code"):
-        values["native_code_system"] = body["occupation_code"]["system"]
-        values["native_code"] = body["occupation_code"]["code"]
-    if body.get("worksite"):
-        site = body["worksite"]
-        values.update(
-            worksite_country=site["country"],
-            worksite_subdivision=site.get("subdivision"),
-            worksite_city=site.get("city"),
-            worksite_postal_code=site.get("postal_code"),
-        )
-    if "wage" in body:
-        wage = body["wage"] or {}
-        values.update(
-            wage_amount=wage.get("amount"),
-            wage_currency=wage.get("currency"),
-            wage_per=wage.get("per"),
-        )
-    if body.get("requirements") is not None:
-        req = body["requirements"]
-        values.update(
-            experience_months=req.get("experience_months"),
-            languages=list(req.get("languages") or []),
-            skills_text=req.get("skills"),
-        )
-    return ParsedVacancy(**values)
 
 
 def as_parsed(row: Vacancy) -> ParsedVacancy:
     """A stored vacancy back in the importers' shape (for partial updates)."""
     return ParsedVacancy(
-        external_ref=row.external_ref or "",
-        program=row.program_code,
-        employer_name=row.employer_name,
-        title=row.title,
-        title_lang=row.title_lang,
-        native_code_system=row.native_code_system,
-        native_code=row.native_code,
-        positions=row.positions,
-        worksite_country=row.worksite_country,
-        worksite_subdivision=row.worksite_subdivision,
-        worksite_city=row.worksite_city,
-        worksite_postal_code=row.worksite_postal_code,
-        wage_amount=Decimal(row.wage_amount_minor) / 100 if row.wage_amount_minor else None,
-        wage_currency=row.wage_currency,
-        wage_per=row.wage_per,
-        wage_hourly=None,
-        hours_per_week=Decimal(str(row.hours_per_week)) if row.hours_per_week else None,
-        start_date=row.start_date,
-        end_date=row.end_date,
-        housing_provided=row.housing_provided,
-        transport_provided=row.transport_provided,
-        experience_months=row.experience_months,
-        languages=list(row.languages),
-        skills_text=row.skills_text,
-        status=row.status,
-        source=row.source,
-        raw=row.raw or {},
+        **{
+            f.name: _from_column(f.name, getattr(row, COLUMN_OF.get(f.name, f.name)))
+            for f in fields(ParsedVacancy)
+            if f.name not in NOT_STORED
+        }
     )
+
+
+# The API body's nesting: group → {body key: ParsedVacancy field}.
+_NESTED = {
+    "worksite": {
+        "country": "worksite_country",
+        "subdivision": "worksite_subdivision",
+        "city": "worksite_city",
+        "postal_code": "worksite_postal_code",
+    },
+    "wage": {"amount": "wage_amount", "currency": "wage_currency", "per": "wage_per"},
+    "requirements": {
+        "experience_months": "experience_months",
+        "languages": "languages",
+        "skills": "skills_text",
+    },
+    "occupation_code": {"system": "native_code_system", "code": "native_code"},
+    "employer": {"name": "employer_name"},
+}
+_NULL_CLEARS = frozenset({"employer", "wage"})
+_FLAT = (
+    "program",
+    "title",
+    "title_lang",
+    "positions",
+    "start_date",
+    "end_date",
+    "hours_per_week",
+    "housing_provided",
+    "transport_provided",
+    "status",
+)
+
+
+def from_api(
+    body: dict[str, Any], *, source: str, base: ParsedVacancy | None = None
+) -> ParsedVacancy:
+    """A ParsedVacancy from an API body (nested as in API.md); ``base`` fills absent fields.
+
+    A group that is given replaces all of its fields; an absent one keeps ``base``'s. A null
+    employer or wage clears it; a null worksite, occupation code or requirements is ignored
+    (a vacancy always has a place, and clearing requirements is done field by field).
+    """
+    values: dict[str, Any] = asdict(base) if base is not None else {"external_ref": ""}
+    values.update({k: body[k] for k in _FLAT if k in body})
+    if body.get("external_ref") is not None:
+        values["external_ref"] = body["external_ref"]
+    for group, mapping in _NESTED.items():
+        if group not in body or (body[group] is None and group not in _NULL_CLEARS):
+            continue
+        given = body[group] or {}
+        for key, name in mapping.items():
+            values[name] = given.get(key)
+    values["languages"] = list(values.get("languages") or [])
+    values["source"], values["wage_hourly"] = source, None
+    return ParsedVacancy(**values)
 
 
 def _money(minor: int | None, currency: str | None, per: str | None) -> dict[str, Any] | None:

@@ -326,3 +326,22 @@ def test_iter_parse_checks_the_header_before_any_row() -> None:
     stream = iter_parse("csv", TEMPLATE.read_bytes())
     assert stream.unknown_columns == []
     assert [r.row for r in stream.rows] == [2, 3]
+
+
+def test_one_declaration_of_the_vacancy_fields() -> None:
+    """ParsedVacancy declares the fields; the row, the comparison on re-import and the
+    template file follow from it, so a new field cannot be stored or compared half-way."""
+    from dataclasses import fields
+
+    from pathways.imports import TEMPLATE_COLUMNS, ParsedVacancy
+    from pathways.models import Vacancy
+    from pathways.services import vacancy_shapes
+
+    declared = {f.name for f in fields(ParsedVacancy)}
+    columns = set(Vacancy.model_fields)
+    stored = {vacancy_shapes.COLUMN_OF.get(n, n) for n in declared - vacancy_shapes.NOT_STORED}
+    assert stored <= columns
+    assert set(vacancy_shapes.COMPARED) <= columns
+    assert set(vacancy_shapes.DERIVED_COLUMNS) <= columns
+    in_file = set(TEMPLATE_COLUMNS) | {"native_code_system", "native_code"}
+    assert declared - in_file == {"source", "raw", "wage_hourly"}

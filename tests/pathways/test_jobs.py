@@ -38,7 +38,7 @@ def test_concurrent_claims_never_share_a_job(engine) -> None:
         assert statuses == {"running"}
 
 
-def test_worker_runs_jobs_and_records_failures(engine, monkeypatch) -> None:
+def test_worker_runs_jobs_and_records_failures(engine) -> None:
     seen = []
 
     def ok(session, job, progress, settings):
@@ -48,15 +48,14 @@ def test_worker_runs_jobs_and_records_failures(engine, monkeypatch) -> None:
     def boom(session, job, progress, settings):
         raise ValueError("bad payload")
 
-    monkeypatch.setitem(jobs.HANDLERS, "test-ok", ok)
-    monkeypatch.setitem(jobs.HANDLERS, "test-boom", boom)
+    handlers = {"test-ok": ok, "test-boom": boom}
     with Session(engine) as session:
         jobs.enqueue(session, "test-ok", {"n": 1})
         jobs.enqueue(session, "test-boom", {})
         jobs.enqueue(session, "test-ok", {"n": 2})
         jobs.enqueue(session, "unknown-kind", {})
         session.commit()
-    processed = jobs.run_worker(engine, once=True, poll_seconds=0)
+    processed = jobs.run_worker(engine, handlers, once=True, poll_seconds=0)
     assert processed == 4 and seen == [1, 2]
     with Session(engine) as session:
         rows = session.exec(select(Job).order_by(Job.id)).all()

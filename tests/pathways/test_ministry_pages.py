@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from pathways import jobs
 from pathways.models import ImportBatch, Vacancy
+from pathways.services.job_handlers import HANDLERS
 from tests.conftest import ROOT, csrf_token
 
 TEMPLATE = (ROOT / "data" / "templates" / "vacancies.csv").read_bytes()
@@ -155,6 +156,7 @@ def test_large_upload_goes_to_the_worker_with_progress(
     assert (
         jobs.run_worker(
             engine,
+            HANDLERS,
             once=True,
             poll_seconds=0,
             settings=client.application.extensions["pathways_settings"],
