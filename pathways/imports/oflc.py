@@ -31,7 +31,6 @@ from matching.normalize import us_state_to_iso
 from .base import (
     FormatSpec,
     ImportFormatError,
-    ParsedFile,
     ParsedVacancy,
     ParseStream,
     RowReader,
@@ -339,13 +338,3 @@ def _stream_for(spec: FormatSpec, program: str, fmt: str) -> Callable[..., Parse
 
 stream_h2a = _stream_for(H2A_SPEC, "US-H2A", "oflc-h2a")
 stream_h2b = _stream_for(H2B_SPEC, "US-H2B", "oflc-h2b")
-
-
-def parse_h2a(data: bytes, **options: object) -> ParsedFile:
-    """Parse an OFLC H-2A disclosure CSV."""
-    return stream_h2a(data, **options).collect()
-
-
-def parse_h2b(data: bytes, **options: object) -> ParsedFile:
-    """Parse an OFLC H-2B disclosure CSV."""
-    return stream_h2b(data, **options).collect()

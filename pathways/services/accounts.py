@@ -129,15 +129,6 @@ def ensure_ministry(session: Session, country: str) -> Organization:
     return org
 
 
-def set_password(session: Session, user: User, password: str, *, actor: Actor) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    user.password_hash = hash_password(password)
-    session.add(user)
-    record(session, actor, "user.set_password", "user", user.id)
-    session.commit()
-
-
 @dataclass(frozen=True)
 class IssuedToken:
     token: str  # shown once; only its digest is stored
