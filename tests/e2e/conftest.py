@@ -51,3 +51,55 @@ def page(browser: Any) -> Iterator[Any]:
     pg.set_default_timeout(15000)
     yield pg
     context.close()
+
+
+@pytest.fixture
+def sign_in(page: Any, live_server: str) -> Any:
+    """Sign in through the real login page, in Spanish (the default a pip install serves)."""
+    from tests.conftest import PASSWORD
+
+    def sign(user: Any) -> None:
+        page.goto(f"{live_server}/")
+        page.get_by_role("navigation", name="Menú principal").get_by_role(
+            "link", name="Iniciar sesión"
+        ).click()
+        page.get_by_label("Correo electrónico").fill(user.email)
+        page.get_by_label("Contraseña").fill(PASSWORD)
+        page.get_by_role("button", name="Iniciar sesión").click()
+        page.get_by_role("heading", level=1).wait_for()
+
+    return sign
+
+
+def open_menu(page: Any, name: str) -> None:
+    """Follow the main menu link called ``name``, as a person would."""
+    page.get_by_role("navigation", name="Menú principal").get_by_role(
+        "link", name=name, exact=True
+    ).click()
+    page.get_by_role("heading", level=1).wait_for()
+
+
+# The WCAG contrast ratio of an element's text (or focus outline) against what is behind it.
+CONTRAST_JS = r"""
+(el, prop) => {
+  const parse = c => {
+    const m = c.match(/[\d.]+/g).map(Number);
+    return m.length > 3 && m[3] === 0 ? null : m.slice(0, 3);
+  };
+  const channel = v => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  };
+  const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  // text sits on the element's own background; an outline (drawn outside it) on its parent's
+  let node = prop === 'color' ? el : el.parentElement, bg = null;
+  while (node && !bg) {
+    bg = parse(getComputedStyle(node).backgroundColor);
+    node = node.parentElement;
+  }
+  bg = bg || [255, 255, 255];
+  const fg = parse(getComputedStyle(el)[prop]);
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+"""

@@ -6,12 +6,16 @@ from datetime import date
 
 import pytest
 
+from tests.e2e.conftest import open_menu
+
 pytestmark = pytest.mark.e2e
+MENU_NAME = "Revisar mis opciones"
 
 
 
 def fill_as_guatemalan_adult(page, live_server: str) -> None:
-    page.goto(f"{live_server}/eligibility")
+    page.goto(f"{live_server}/")
+    open_menu(page, MENU_NAME)
     assert page.locator("html").get_attribute("lang") == "es"
     page.locator("#nationality").select_option("GT")
     page.locator("#birth_date").fill(date(date.today().year - 30, 3, 14).isoformat())
@@ -54,10 +58,32 @@ def test_result_cards_read_in_spanish(live_server, page) -> None:
 
 
 def test_errors_are_announced_next_to_the_field(live_server, page) -> None:
-    page.goto(f"{live_server}/eligibility")
+    page.goto(f"{live_server}/")
+    open_menu(page, MENU_NAME)
     page.locator("#birth_date").fill(date(date.today().year + 1, 1, 1).isoformat())
     page.locator("form button[type=submit]").last.click()
     page.locator("#birth_date-error").wait_for()
     assert "birth_date-error" in page.locator("#birth_date").get_attribute("aria-describedby")
     assert page.locator("#nationality-error").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_a_cook_reads_a_short_summary_first(live_server, page) -> None:
+    page.goto(f"{live_server}/")
+    open_menu(page, MENU_NAME)
+    page.locator("#nationality").select_option("HN")
+    page.locator("#birth_date").fill(date(date.today().year - 28, 7, 1).isoformat())
+    page.locator("#experience").fill("cocinero")
+    page.locator("form button[type=submit]").last.click()
+    summary = page.locator("#summary")
+    summary.wait_for()
+    text = summary.inner_text()
+    assert "Puede solicitar" in text and "No es para usted por ahora" in text
+    # The summary is the first thing after the fee warning, above every card.
+    assert summary.bounding_box()["y"] < page.locator("#program-US-H2A").bounding_box()["y"]
+    assert page.locator("#program-US-H2A").get_attribute("data-status") == "not_eligible"
+    assert page.locator("#program-US-H2B").get_attribute("data-status") == "eligible"
+    # The job offer's conditions are folded away until opened.
+    later = page.locator("#program-US-H2B details.later")
+    assert not later.evaluate("d => d.open")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
