@@ -17,7 +17,7 @@ from typing import Any
 from matching.programs import Rule, Text
 from matching.rules import FACT_KINDS, normalise
 
-__all__ = ["ApplicantFacts", "VacancyFacts"]
+__all__ = ["ApplicantFacts", "VacancyFacts", "applicant_fact_map", "vacancy_fact_map"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,3 +200,27 @@ def _missing_labels(rule: Rule, facts: Mapping[str, Any], lang: str) -> list[str
             if text not in labels:
                 labels.append(text)
     return labels
+
+
+def applicant_fact_map(a: ApplicantFacts, as_of: date) -> dict[str, Any]:
+    """The facts program rules read about ``a`` on ``as_of`` (``{"applicant.age": 31.0, …}``).
+
+    Examples
+    --------
+    >>> facts = applicant_fact_map(ApplicantFacts("gt", date(1990, 6, 1)), date(2027, 5, 31))
+    >>> facts["applicant.nationality"], facts["applicant.age"]
+    ('GT', 36.0)
+    """
+    return _applicant_facts(a, as_of)
+
+
+def vacancy_fact_map(v: VacancyFacts) -> dict[str, Any]:
+    """The facts program rules read about one job offer.
+
+    Examples
+    --------
+    >>> vacancy_fact_map(VacancyFacts(worksite_country="us"))["vacancy.worksite_country"]
+    'US'
+    """
+    return _vacancy_facts(v)
+

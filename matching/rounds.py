@@ -1,0 +1,227 @@
+"""One coordinated matching round over every program of the three destination countries.
+
+A round takes the applicants and the open vacancies of all programs at once, builds the
+candidate edges (:mod:`matching.candidates`), assigns people to slots exactly
+(:mod:`matching.assignment`) and says why the slots it could not fill stay empty and why the
+applicants without an offer have none. Because one round covers all programs, each person
+gets at most one offer — nobody is offered two overlapping seasons — and every slot in any
+country can go to whoever fits it best: the "complement each other" of the regional
+recommendation.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.assignment import Assignment, assign, greedy_assignment, max_flow_upper_bound
+from matching.candidates import (
+    CandidateApplicant,
+    Candidates,
+    CandidateVacancy,
+    build_candidates,
+)
+from matching.programs import Program
+from matching.scoring import DEFAULT_WEIGHTS
+
+__all__ = ["MatchedPair", "RoundResult", "run_round"]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedPair:
+    """One match of the round: indices into the round's inputs, the score and its parts."""
+
+    applicant: int
+    vacancy: int
+    score: float
+    components: dict[str, float]
+    review: bool
+
+
+@dataclass(frozen=True, eq=False)
+class RoundResult:
+    """What a round decided and what it reports.
+
+    ``stats`` holds the figures of API.md (``applicants``, ``vacancies``, ``slots``,
+    ``candidate_pairs``, ``matched``, ``upper_bound``, ``seconds``) plus ``greedy`` (people a
+    best-score-first baseline places on the same edges) and the seconds of each step.
+    ``empty_slots`` counts unfilled slots by cause and ``unmatched`` applicants without an
+    offer by cause (see :func:`run_round`); ``by_vacancy`` gives each vacancy's cause.
+    """
+
+    matches: tuple[MatchedPair, ...]
+    stats: dict[str, Any]
+    empty_slots: dict[str, int]
+    unmatched: dict[str, int]
+    vacancy_cause: tuple[str, ...]
+    applicant_cause: tuple[str, ...]
+    funnel: dict[str, list[int]]
+    floors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def run_round(
+    applicants: Sequence[CandidateApplicant],
+    vacancies: Sequence[CandidateVacancy],
+    programs: Mapping[str, Program],
+    *,
+    families: Mapping[str, str],
+    objective: str = "max_pathways",
+    min_score: float = 0.0,
+    groups: Sequence[Any] | None = None,
+    floors: Mapping[Any, float] | None = None,
+    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    with_greedy: bool = True,
+) -> RoundResult:
+    """Match applicants to vacancies across all programs and explain what stays empty.
+
+    Causes of an empty slot: ``offer_rules`` (the offer fails its program's rules),
+    ``rules`` (no applicant passes the program's rules, e.g. their nationality),
+    ``occupation`` (nobody with the work), ``destination`` (nobody who wants the country),
+    ``dates`` (nobody there for the season), ``requirements`` (a required language or licence),
+    ``supply`` (fewer fitting applicants than slots), ``competition`` (its candidates were
+    placed where the round needed them more). Causes for an applicant without an offer are the
+    same filters, from their side, and ``competition``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from matching.catalog import program_from_dict
+    >>> from matching.facts import ApplicantFacts, VacancyFacts
+    >>> farm = program_from_dict({
+    ...     "code": "XX-FARM", "destination": "US", "url": "https://example.org",
+    ...     "name": {"es": "F", "en": "F", "fr": "F"},
+    ...     "description": {"es": "f", "en": "f", "fr": "f"}, "rules": []})
+    >>> def person(months):
+    ...     return CandidateApplicant(ApplicantFacts("GT", date(1990, 1, 1)),
+    ...                               occupations=(("9211", months),))
+    >>> job = CandidateVacancy(VacancyFacts(program="XX-FARM"), "XX-FARM", "9211",
+    ...                        date(2027, 4, 1), date(2027, 10, 31), slots=1)
+    >>> result = run_round([person(6), person(36)], [job], {"XX-FARM": farm},
+    ...                    families={"9211": "crop"})
+    >>> [(m.applicant, m.vacancy) for m in result.matches], result.unmatched
+    ([(1, 0)], {'competition': 1})
+    """
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+    candidates = build_candidates(
+        applicants, vacancies, programs, families=families, weights=weights
+    )
+    timings["candidates"] = time.perf_counter() - clock
+    capacities = np.array([max(v.slots, 0) for v in vacancies], dtype=np.int64)
+    step = time.perf_counter()
+    solved = assign(
+        candidates.scores,
+        capacities,
+        objective=objective,
+        min_score=min_score,
+        groups=groups,
+        floors=floors,
+    )
+    timings["assignment"] = time.perf_counter() - step
+    step = time.perf_counter()
+    if objective == "max_pathways" and not floors and min_score <= 0:
+        # The exact solve is a maximum flow first: its count is the bound itself.
+        upper_bound = solved.placed_without_floors
+    else:
+        upper_bound = max_flow_upper_bound(candidates.scores, capacities)
+    greedy = (
+        int((greedy_assignment(candidates.scores, capacities, min_score=min_score) >= 0).sum())
+        if with_greedy
+        else None
+    )
+    timings["baselines"] = time.perf_counter() - step
+    matches = _matches(candidates, solved)
+    vacancy_cause, empty_slots = _empty_slots(candidates, solved, capacities)
+    applicant_cause, unmatched = _unmatched(candidates, solved)
+    timings = {k: round(v, 3) for k, v in timings.items()}
+    stats = {
+        "applicants": len(applicants),
+        "vacancies": len(vacancies),
+        "slots": int(capacities.sum()),
+        "candidate_pairs": int(candidates.scores.nnz),
+        "matched": solved.matched,
+        "upper_bound": int(upper_bound),
+        "greedy": greedy,
+        "total_score": round(solved.total_score, 3),
+        "review_pairs": int(sum(m.review for m in matches)),
+        "seconds": round(time.perf_counter() - clock, 3),
+        "timings": timings,
+    }
+    return RoundResult(
+        matches=matches,
+        stats=stats,
+        empty_slots=empty_slots,
+        unmatched=unmatched,
+        vacancy_cause=tuple(vacancy_cause),
+        applicant_cause=tuple(applicant_cause),
+        funnel={k: v.tolist() for k, v in candidates.funnel.items()},
+        floors=[
+            {
+                "group": f.group,
+                "required_share": f.required_share,
+                "required": f.required,
+                "placed": f.placed,
+                "achieved_share": round(f.achieved_share, 4),
+                "met": f.met,
+            }
+            for f in solved.floors
+        ],
+    )
+
+
+def _matches(candidates: Candidates, solved: Assignment) -> tuple[MatchedPair, ...]:
+    chosen = np.flatnonzero(solved.assignment >= 0)
+    out = []
+    for a in chosen:
+        v = int(solved.assignment[a])
+        i = candidates.pair_index(int(a), v)
+        out.append(
+            MatchedPair(
+                applicant=int(a),
+                vacancy=v,
+                score=float(candidates.scores.data[i]),
+                components={name: float(c[i]) for name, c in candidates.components.items()},
+                review=bool(candidates.review[i]),
+            )
+        )
+    return tuple(out)
+
+
+def _empty_slots(
+    candidates: Candidates, solved: Assignment, capacities: npt.NDArray[np.int64]
+) -> tuple[list[str], dict[str, int]]:
+    taken = np.bincount(solved.assignment[solved.assignment >= 0], minlength=len(capacities))
+    # distinct applicants with an edge to each vacancy
+    suitors = np.bincount(candidates.scores.indices, minlength=len(capacities))
+    cause: list[str] = []
+    empty: Counter[str] = Counter()
+    for j, slots in enumerate(capacities.tolist()):
+        left = slots - int(taken[j])
+        if left <= 0:
+            cause.append("")
+            continue
+        reason = str(candidates.vacancy_reason[j])
+        if not reason:
+            reason = "supply" if suitors[j] < slots else "competition"
+        cause.append(reason)
+        empty[reason] += left
+    return cause, dict(empty.most_common())
+
+
+def _unmatched(candidates: Candidates, solved: Assignment) -> tuple[list[str], dict[str, int]]:
+    cause = []
+    counts: Counter[str] = Counter()
+    for a, reason in enumerate(candidates.applicant_reason.tolist()):
+        if solved.assignment[a] >= 0:
+            cause.append("")
+            continue
+        reason = reason or "competition"
+        cause.append(reason)
+        counts[reason] += 1
+    return cause, dict(counts.most_common())
