@@ -71,6 +71,7 @@ class ParsedVacancy:
     transport_provided: bool | None = None
     experience_months: int | None = None
     languages: list[str] = field(default_factory=list)
+    licences: list[str] = field(default_factory=list)  # required licences (LICENCES codes)
     skills_text: str | None = None
     status: str = "open"
     raw: dict[str, str] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from matching.normalize import subdivision_to_iso
+from pathways.models.enums import LICENCES
 
 from .base import (
     PROGRAM_CODES,
@@ -52,6 +53,7 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (
     "transport_provided",
     "experience_months",
     "languages",
+    "licences",
     "skills_text",
     "status",
 )
@@ -82,6 +84,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "transport_provided": ("transport",),
     "experience_months": ("experience",),
     "languages": ("language",),
+    "licences": ("licence", "license", "licenses"),
     "skills_text": ("skills", "requirements"),
     "status": (),
 }
@@ -169,6 +172,17 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
     languages = [
         x.strip().lower() for x in re.split(r"[;,|]", reader.text("languages") or "") if x.strip()
     ]
+    licences = [
+        x.strip().lower() for x in re.split(r"[;,|]", reader.text("licences") or "") if x.strip()
+    ]
+    for code in licences:
+        if code not in LICENCES:
+            reader.error(
+                "licences",
+                "“%(value)s” is not one of %(choices)s",
+                value=code,
+                choices=", ".join(LICENCES),
+            )
     housing = reader.boolean("housing_provided", "housing_provided")
     transport = reader.boolean("transport_provided", "transport_provided")
     experience = reader.integer("experience_months", "experience_months")
@@ -200,6 +214,7 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
         transport_provided=transport,
         experience_months=experience,
         languages=languages,
+        licences=licences,
         skills_text=reader.text("skills_text"),
         status=status,
     )

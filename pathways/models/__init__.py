@@ -1,7 +1,7 @@
 """SQLModel tables, one module per aggregate."""
 
 from pathways.models.accounts import ApiToken, Organization, User
-from pathways.models.applicants import Applicant, Consent
+from pathways.models.applicants import Applicant, Consent, DuplicateFlag
 from pathways.models.audit import AuditEvent
 from pathways.models.jobs import Job
 from pathways.models.matching import Match, MatchingRun
@@ -21,6 +21,7 @@ __all__ = [
     "Applicant",
     "AuditEvent",
     "Consent",
+    "DuplicateFlag",
     "ImportBatch",
     "Job",
     "Match",

@@ -54,5 +54,24 @@ class PlacementStatus(StrEnum):
     withdrawn = "withdrawn"
 
 
+class ApplicantStatus(StrEnum):
+    active = "active"
+    withdrawn = "withdrawn"  # consent withdrawn: kept, not matched
+    deleted = "deleted"  # personal data erased at the person's request
+
+
+#: Licences and certificates a vacancy can require and an applicant can hold.
+LICENCES = (
+    "driver",
+    "commercial_driver",
+    "forklift",
+    "pesticide_applicator",
+    "welding",
+    "food_handler",
+    "first_aid",
+)
+
+LicenceCode = StrEnum("LicenceCode", {code: code for code in LICENCES})  # type: ignore[misc]
+
 DESTINATIONS = ("US", "CA", "MX")
 ORIGINS = ("GT", "SV", "HN")

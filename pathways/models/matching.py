@@ -18,6 +18,10 @@ class MatchingRun(SQLModel, table=True):
     status: str = Field(default="queued", sa_type=String(10), index=True)
     objective: str = Field(default="max_pathways", max_length=30)
     programs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # min_score, fairness floors ({"by": "origin", "shares": {"SV": 0.25}})
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    progress: float = 0.0
+    stage: str = Field(default="", max_length=40)
     stats: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     error: str | None = None
     job_id: int | None = Field(default=None, foreign_key="job.id")
@@ -25,6 +29,8 @@ class MatchingRun(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    published_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class Match(SQLModel, table=True):
@@ -33,6 +39,8 @@ class Match(SQLModel, table=True):
     applicant_id: int = Field(foreign_key="applicant.id", index=True)
     vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
     score: float
+    review: bool = False  # a person must still check a program rule for this pair
     explanation: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
+    placement_id: int | None = Field(default=None, foreign_key="placement.id")

@@ -15,6 +15,7 @@ class Placement(SQLModel, table=True):
     applicant_id: int = Field(foreign_key="applicant.id", index=True)
     vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
     program_code: str = Field(foreign_key="program.code", index=True, max_length=20)
+    run_id: int | None = Field(default=None, foreign_key="matching_run.id", index=True)
     status: str = Field(default="proposed", sa_type=String(12), index=True)
     status_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")

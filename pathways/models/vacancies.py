@@ -41,6 +41,7 @@ class Vacancy(SQLModel, table=True):
     transport_provided: bool | None = None
     experience_months: int | None = None
     languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    licences: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     skills_text: str | None = None
     status: str = Field(default="open", sa_type=String(10), index=True)
     source: str = Field(default="api", max_length=20)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from pathways.models.enums import ProgramCode
+from pathways.models.enums import LicenceCode, ProgramCode
 from pathways.schemas.codes import CountryCode, LanguageCode
 from pathways.schemas.common import PageQuery, StrictModel
 
@@ -54,6 +54,7 @@ class Employer(StrictModel):
 class Requirements(StrictModel):
     experience_months: int | None = Field(default=None, ge=0, le=600)
     languages: list[LanguageCode] = Field(default_factory=list, max_length=10)
+    licences: list[LicenceCode] = Field(default_factory=list, max_length=10)
     skills: str | None = Field(default=None, max_length=4000)
 
 

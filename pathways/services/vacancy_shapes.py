@@ -47,7 +47,7 @@ def _to_column(name: str, value: Any) -> Any:
         return value[:300]
     if name in ("external_ref", "raw"):
         return value or None
-    if name == "languages":
+    if name in ("languages", "licences"):
         return list(value)
     return value
 
@@ -61,8 +61,8 @@ def _from_column(name: str, value: Any) -> Any:
         return value or ""
     if name == "raw":
         return value or {}
-    if name == "languages":
-        return list(value)
+    if name in ("languages", "licences"):
+        return list(value or [])
     return value
 
 
@@ -98,6 +98,7 @@ _NESTED = {
     "requirements": {
         "experience_months": "experience_months",
         "languages": "languages",
+        "licences": "licences",
         "skills": "skills_text",
     },
     "occupation_code": {"system": "native_code_system", "code": "native_code"},
@@ -138,6 +139,7 @@ def from_api(
         for key, name in mapping.items():
             values[name] = given.get(key)
     values["languages"] = list(values.get("languages") or [])
+    values["licences"] = list(values.get("licences") or [])
     values["source"], values["wage_hourly"] = source, None
     return ParsedVacancy(**values)
 
@@ -181,6 +183,7 @@ def to_public(row: Vacancy, *, isco_title: str | None, include_raw: bool = False
         "requirements": {
             "experience_months": row.experience_months,
             "languages": list(row.languages),
+            "licences": list(row.licences or []),
             "skills": row.skills_text,
         },
         "status": row.status,
