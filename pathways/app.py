@@ -7,11 +7,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
 from flask_babel import get_locale
 
 from pathways import db as dbmod
 from pathways import migrate
+from pathways.api.openapi import PathwaysApp
 from pathways.extensions import babel, csrf, limiter, login_manager
 from pathways.jsonprovider import OrjsonProvider
 from pathways.sessions import PageSessionInterface
@@ -21,7 +21,7 @@ log = logging.getLogger("pathways")
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 
-def create_app(config: dict[str, Any] | None = None, *, check_schema: bool = True) -> Flask:
+def create_app(config: dict[str, Any] | None = None, *, check_schema: bool = True) -> PathwaysApp:
     """Build a configured app. `config` overrides settings (keys as Settings field names).
 
     Raises ConfigError (one line naming the setting) when a setting is bad or the database
@@ -45,7 +45,8 @@ def create_app(config: dict[str, Any] | None = None, *, check_schema: bool = Tru
                 f"{current or 'nothing'}, expected {head}: run `pathways db upgrade`"
             )
 
-    app = Flask(__name__, instance_relative_config=False)
+    # Flask with flask-openapi: the OpenAPI document of the API, and body validation.
+    app = PathwaysApp(__name__, instance_relative_config=False)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
