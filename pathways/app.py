@@ -6,11 +6,11 @@ import logging
 import threading
 from typing import Any
 
-from flask import Flask
 from flask_babel import get_locale
 
 from pathways import db as dbmod
 from pathways import migrate
+from pathways.api.openapi import PathwaysApp
 from pathways.extensions import babel, csrf, limiter, login_manager
 from pathways.i18n_catalogs import TRANSLATIONS_DIR, check_catalogs
 from pathways.jsonprovider import OrjsonProvider
@@ -20,7 +20,7 @@ from pathways.settings import SUPPORTED_LANGS, ConfigError, Settings, load_setti
 log = logging.getLogger("pathways")
 
 
-def create_app(config: dict[str, Any] | None = None, *, check_schema: bool = True) -> Flask:
+def create_app(config: dict[str, Any] | None = None, *, check_schema: bool = True) -> PathwaysApp:
     """Build a configured app. `config` overrides settings (keys as Settings field names).
 
     Raises ConfigError (one line naming the setting) when a setting is bad or the database
@@ -45,7 +45,8 @@ def create_app(config: dict[str, Any] | None = None, *, check_schema: bool = Tru
                 f"{current or 'nothing'}, expected {head}: run `pathways db upgrade`"
             )
 
-    app = Flask(__name__, instance_relative_config=False)
+    # Flask with flask-openapi: the OpenAPI document of the API, and body validation.
+    app = PathwaysApp(__name__, instance_relative_config=False)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,

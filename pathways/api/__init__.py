@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+from pathways.api.openapi import PathwaysApp
 from pathways.api.problems import ApiProblem, problem_response
 
 
-def register_api(app: Flask) -> None:
+def register_api(app: PathwaysApp) -> None:
     from pathways.api import meta
     from pathways.api.blueprint import api_bp
     from pathways.extensions import csrf
@@ -16,9 +17,10 @@ def register_api(app: Flask) -> None:
     for module in meta.RESOURCE_MODULES:
         __import__(module)
     csrf.exempt(api_bp)  # bearer-token API: no cookies, no CSRF
-    app.register_blueprint(api_bp)
+    # register_api: the blueprints' operations go into the app's OpenAPI document too.
+    app.register_api(api_bp)
+    app.register_api(meta.ops_bp)
     _apply_rate_limits(app)
-    app.register_blueprint(meta.ops_bp)
     app.register_error_handler(ApiProblem, problem_response)
 
 

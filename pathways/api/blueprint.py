@@ -1,5 +1,5 @@
 """The /api/v1 blueprint that every resource module registers its operations on."""
 
-from flask import Blueprint
+from flask_openapi import APIBlueprint
 
-api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+api_bp = APIBlueprint("api", __name__, url_prefix="/api/v1")

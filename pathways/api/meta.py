@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import current_app, jsonify, render_template
+from flask_openapi import APIBlueprint
 from pydantic import BaseModel
 
 from pathways.api.blueprint import api_bp
-from pathways.api.openapi import build_document
 from pathways.api.problems import ApiProblem
 from pathways.api.spec import operation
 from pathways.db import ping
@@ -22,14 +20,7 @@ RESOURCE_MODULES: list[str] = [
     "pathways.api.occupations",
 ]
 
-ops_bp = Blueprint("ops", __name__)
-
-
-def _version() -> str:
-    try:
-        return version("pathways")
-    except PackageNotFoundError:
-        return "0+unknown"
+ops_bp = APIBlueprint("ops", __name__)
 
 
 class Health(BaseModel):
@@ -53,13 +44,12 @@ def healthz():  # type: ignore[no-untyped-def]
     return {"status": "ok"}
 
 
-@api_bp.get("/openapi.json")
+# Plain Flask routes (`route`, not flask-openapi's `get`): not operations of the document.
+@api_bp.route("/openapi.json")
 def openapi_document():  # type: ignore[no-untyped-def]
-    if "openapi_document" not in current_app.extensions:
-        current_app.extensions["openapi_document"] = build_document(_version())
-    return jsonify(current_app.extensions["openapi_document"])
+    return jsonify(current_app.api_doc)  # type: ignore[attr-defined] # built once per app
 
 
-@api_bp.get("/docs")
+@api_bp.route("/docs")
 def docs_page():  # type: ignore[no-untyped-def]
     return render_template("api/docs.html")

@@ -1,126 +1,56 @@
-"""The OpenAPI 3.1 document, built from the declared operations and their pydantic schemas."""
+"""The app class: Flask with flask-openapi, which builds the OpenAPI (3.2) document of the API.
+
+The document is served at /api/v1/openapi.json and read by our own offline page /api/v1/docs;
+flask-openapi's UI pages (Swagger UI, ReDoc… from plugin packages) stay off: `doc_ui=False`.
+"""
 
 from __future__ import annotations
 
-import re
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from pydantic import BaseModel
+from flask_openapi import Info, OpenAPI, SecurityScheme, Server
 
-from pathways.api.spec import OPERATIONS, STATUS_TEXT
+from pathways.api.problems import Problem
+from pathways.api.spec import validation_problem_response
 
-PROBLEM_SCHEMA = {
-    "type": "object",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["field", "message"],
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
-        },
-    },
-}
+DESCRIPTION = (
+    "Labor pathway matching for El Salvador, Guatemala and Honduras: eligibility, programs, "
+    "occupations, vacancies, applicants, matching, placements and progress toward the "
+    "50,000-pathway target. Every error is `application/problem+json` (RFC 9457)."
+)
 
 
-def build_document(version: str) -> dict[str, Any]:
-    components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
+def api_version() -> str:
+    try:
+        return version("pathways")
+    except PackageNotFoundError:
+        return "0+unknown"
 
-    def ref(model: type[BaseModel]) -> dict[str, str]:
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        for name, sub in schema.pop("$defs", {}).items():
-            components[name] = sub
-        components[model.__name__] = schema
-        return {"$ref": f"#/components/schemas/{model.__name__}"}
 
-    paths: dict[str, Any] = {}
-    for op in OPERATIONS:
-        entry: dict[str, Any] = {
-            "summary": op.summary,
-            "operationId": op.method + "_" + re.sub(r"[^A-Za-z0-9]+", "_", op.path).strip("_"),
-            "tags": [op.tag],
-            "responses": {},
-        }
-        if op.description:
-            entry["description"] = op.description
-        if op.roles is not None:
-            entry["security"] = [{"bearer": []}]
-            if op.roles:
-                entry["description"] = (
-                    entry.get("description", "") + f"\n\nRoles: {', '.join(op.roles)}."
-                ).strip()
-        else:
-            entry["security"] = []
-        params = [
-            {
-                "name": name,
-                "in": "path",
-                "required": True,
-                "schema": {"type": "integer" if kind == "int" else "string"},
-            }
-            for name, kind in op.path_params
-        ]
-        if op.query is not None:
-            schema = op.query.model_json_schema()
-            required = set(schema.get("required", []))
-            for name, prop in schema.get("properties", {}).items():
-                params.append(
-                    {
-                        "name": name,
-                        "in": "query",
-                        "required": name in required,
-                        "schema": prop,
-                        "description": prop.get("description", ""),
-                    }
-                )
-        if params:
-            entry["parameters"] = params
-        if op.body is not None:
-            entry["requestBody"] = {
-                "required": True,
-                "content": {"application/json": {"schema": ref(op.body)}},
-            }
-        elif op.raw_body:
-            entry["requestBody"] = {
-                "required": True,
-                "content": {
-                    mime: {"schema": {"type": "string", "format": fmt}}
-                    for mime, fmt in op.raw_body.items()
-                },
-            }
-        for code, model in op.responses.items():
-            if code >= 400:
-                content = {
-                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-                }
-            elif model is not None:
-                content = {"application/json": {"schema": ref(model)}}
-            else:
-                content = {"application/json": {"schema": {"type": "object"}}}
-            entry["responses"][str(code)] = {
-                "description": STATUS_TEXT.get(code, "Response"),
-                "content": content,
-            }
-        paths.setdefault(op.path, {})[op.method] = entry
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Pathways API",
-            "version": version,
-            "description": "Labor pathway matching for El Salvador, Guatemala and Honduras: "
-            "eligibility, programs, occupations, vacancies, applicants, matching, placements "
-            "and progress toward the 50,000-pathway target.",
-        },
-        "servers": [{"url": "/"}],
-        "paths": paths,
-        "components": {
-            "schemas": components,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        },
-    }
+class PathwaysApp(OpenAPI):
+    """The Flask application class of the service (pages and JSON API)."""
+
+    def __init__(self, import_name: str, **kwargs: Any) -> None:
+        super().__init__(
+            import_name,
+            info=Info(title="Pathways API", version=api_version(), description=DESCRIPTION),
+            servers=[Server(url="/")],
+            security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")},
+            validation_error_status=422,
+            validation_error_model=Problem,  # documented as components/schemas/Problem
+            validation_error_callback=validation_problem_response,
+            doc_ui=False,
+            **kwargs,
+        )
+
+    def generate_spec_json(self) -> None:
+        super().generate_spec_json()
+        # flask-openapi documents a 422 (a JSON array of validation_error_model) on every
+        # operation that does not declare one. `operation` declares 422, as problem+json,
+        # wherever validation can fail: the others cannot answer 422, so drop them.
+        for path_item in self.spec_json["paths"].values():
+            for op in path_item.values():
+                declared = op["responses"].get("422", {}).get("content", {})
+                if "application/problem+json" not in declared:
+                    op["responses"].pop("422", None)

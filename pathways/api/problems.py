@@ -5,13 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, json
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from werkzeug.http import HTTP_STATUS_CODES
 
 PROBLEM_MIME = "application/problem+json"
 # RFC 9457: "about:blank" when the title is the HTTP status phrase; our own problem kinds
 # point at their explanation on the API docs page.
 PROBLEM_DOCS = "/api/v1/docs#problem-"
+
+
+class FieldError(BaseModel):
+    field: str = Field(examples=["wage.amount"])
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details: the body of every API error (as the OpenAPI document has it)."""
+
+    type: str = Field(examples=["about:blank"])
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] = Field(
+        default_factory=list, description="422 only: each bad field and what is wrong with it"
+    )
 
 
 class ApiProblem(Exception):
