@@ -139,9 +139,7 @@ def get_applicant(applicant_id: int, principal: User) -> dict[str, Any]:
 def update_applicant(applicant_id: int, body: ApplicantUpdate, principal: User) -> dict[str, Any]:
     row = _row(applicant_id, principal)
     try:
-        applicants.update(
-            db_session(), row, body, actor=actor_for(principal), resolver=_resolver()
-        )
+        applicants.update(db_session(), row, body, actor=actor_for(principal), resolver=_resolver())
     except applicants.ApplicantError as exc:
         raise _problem(exc) from None
     return applicants.to_public(db_session(), row, lang=_lang())
@@ -260,7 +258,10 @@ class DuplicatePage(BaseModel):
 def list_duplicates(query: DuplicateQuery, principal: User) -> dict[str, Any]:
     try:
         rows, total = duplicates.list_flags(
-            db_session(), user=principal, status=query.status, page=query.page,
+            db_session(),
+            user=principal,
+            status=query.status,
+            page=query.page,
             per_page=query.per_page,
         )
     except applicants.ApplicantError as exc:
@@ -282,7 +283,11 @@ def list_duplicates(query: DuplicateQuery, principal: User) -> dict[str, Any]:
 def resolve_duplicate(flag_id: int, body: DuplicateResolve, principal: User) -> dict[str, Any]:
     try:
         flag = duplicates.resolve(
-            db_session(), flag_id, body.decision, note=body.note, user=principal,
+            db_session(),
+            flag_id,
+            body.decision,
+            note=body.note,
+            user=principal,
             actor=actor_for(principal),
         )
     except applicants.ApplicantError as exc:

@@ -18,6 +18,8 @@ RESOURCE_MODULES: list[str] = [
     "pathways.api.eligibility",
     "pathways.api.vacancies",
     "pathways.api.occupations",
+    "pathways.api.applicants",
+    "pathways.api.matching",
 ]
 
 ops_bp = APIBlueprint("ops", __name__)

@@ -74,7 +74,8 @@ def check_register(user: User | None, nationality: str, session: Session) -> Non
     if user.role == "ministry":
         if user.country not in ORIGINS:
             raise ApplicantError(
-                "principal", "only an origin ministry (GT, SV, HN) registers applicants",
+                "principal",
+                "only an origin ministry (GT, SV, HN) registers applicants",
                 status=403,
             )
         if nationality != user.country:
@@ -89,7 +90,8 @@ def check_register(user: User | None, nationality: str, session: Session) -> Non
         own = session.exec(select(Applicant.id).where(Applicant.user_id == user.id)).first()
         if own is not None:
             raise ApplicantError(
-                "principal", "you are already registered; update your profile instead",
+                "principal",
+                "you are already registered; update your profile instead",
                 status=409,
             )
         return
@@ -426,8 +428,13 @@ def erase(session: Session, row: Applicant, *, actor: Actor) -> Applicant:
     row.phone = row.id_document = None
     row.birth_date = date(row.birth_date.year, 1, 1)
     row.experience = [
-        {"title": "", "months": j.get("months", 0), "isco08": j.get("isco08"),
-         "confidence": j.get("confidence"), "confirmed": j.get("confirmed", False)}
+        {
+            "title": "",
+            "months": j.get("months", 0),
+            "isco08": j.get("isco08"),
+            "confidence": j.get("confidence"),
+            "confirmed": j.get("confirmed", False),
+        }
         for j in row.experience
     ]
     row.certifications = [{"name": "", "licence": c.get("licence")} for c in row.certifications]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathways.jobs import JobHandler
-from pathways.services import imports
+from pathways.services import imports, matching_runs
 
 HANDLERS: dict[str, JobHandler] = {
     "vacancy_import": imports.run_queued_import,
+    matching_runs.JOB_KIND: matching_runs.run_queued_matching,
 }

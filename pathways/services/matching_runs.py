@@ -1,0 +1,553 @@
+"""Matching runs: the bridge between the database and the engine (``matching.rounds``).
+
+A run is queued by an officer and executed by ``pathways worker``: it loads the active,
+consenting applicants who have no placement under way and the open vacancies of the run's
+programs with the slots they still have, runs one coordinated round, and writes the matches
+together with the final status in one transaction — a worker killed half-way leaves no
+half-written matches, and the job is re-queued. An officer then publishes chosen matches as
+``proposed`` placements.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, update
+from sqlmodel import Session, func, select
+
+from matching.candidates import CandidateApplicant, CandidateVacancy
+from matching.facts import ApplicantFacts, VacancyFacts
+from matching.rounds import RoundResult, run_round
+from matching.scoring import explain
+from pathways import jobs
+from pathways.db import utcnow
+from pathways.models import Applicant, Job, Match, MatchingRun, Occupation, Placement, User, Vacancy
+from pathways.models.enums import PROGRAM_CODES, ApplicantStatus
+from pathways.services import placements, programs
+from pathways.services.audit import Actor, record
+
+log = logging.getLogger("pathways.matching")
+JOB_KIND = "matching_run"
+AGRICULTURAL = {"US-H2A", "CA-SAWP", "CA-TFWP-AG"}
+WORK_LANGUAGE = {"US": "en", "CA": "en", "MX": "es"}
+
+
+class RunError(ValueError):
+    def __init__(self, field: str, message: str, *, status: int = 422) -> None:
+        super().__init__(message)
+        self.field, self.message, self.status = field, message, status
+
+
+def start_run(
+    session: Session,
+    *,
+    program_codes: list[str],
+    objective: str,
+    options: dict[str, Any],
+    user: User,
+    actor: Actor,
+) -> MatchingRun:
+    """Queue a run (the worker executes it); an empty program list means every program."""
+    codes = sorted(set(program_codes) or set(PROGRAM_CODES), key=PROGRAM_CODES.index)
+    run = MatchingRun(
+        status="queued",
+        objective=objective,
+        programs=codes,
+        options=options,
+        requested_by_id=user.id,
+        stage="queued",
+    )
+    session.add(run)
+    session.flush()
+    job = jobs.enqueue(session, JOB_KIND, {"run_id": run.id})
+    run.job_id = job.id
+    session.add(run)
+    record(session, actor, "matching_run.create", "matching_run", run.id, programs=codes)
+    session.commit()
+    return run
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def _soc(system: str | None, code: str | None) -> str | None:
+    if not code or system not in ("SOC2018", "ONETSOC"):
+        return None
+    return code[:7]
+
+
+def load_vacancies(
+    session: Session, codes: list[str], as_of: date
+) -> tuple[list[Vacancy], list[CandidateVacancy]]:
+    """Open vacancies of the programs whose season starts on or after ``as_of``, with the
+    slots not taken by placements under way."""
+    rows = list(
+        session.exec(
+            select(Vacancy)
+            .where(
+                Vacancy.status == "open",
+                Vacancy.program_code.in_(codes),  # type: ignore[attr-defined]
+                Vacancy.start_date >= as_of,  # type: ignore[operator]
+                Vacancy.end_date.is_not(None),  # type: ignore[union-attr]
+                Vacancy.isco08.is_not(None),  # type: ignore[union-attr]
+            )
+            .order_by(Vacancy.id)  # type: ignore[arg-type]
+        )
+    )
+    taken = placements.active_counts_by_vacancy(session, [r.id for r in rows if r.id])
+    out = []
+    for v in rows:
+        assert v.start_date is not None and v.end_date is not None and v.isco08 is not None
+        facts = VacancyFacts(
+            program=v.program_code,
+            worksite_country=v.worksite_country,
+            worksite_subdivision=v.worksite_subdivision,
+            noc2021=v.native_code if v.native_code_system == "NOC2021" else None,
+            soc2018=_soc(v.native_code_system, v.native_code),
+            sinco2019=v.native_code if v.native_code_system == "SINCO2019" else None,
+            isco08=v.isco08,
+            wage_hourly=None if v.wage_hourly_minor is None else v.wage_hourly_minor / 100,
+            currency=v.wage_currency,
+            start_date=v.start_date,
+            end_date=v.end_date,
+            housing_provided=v.housing_provided,
+            transport_provided=v.transport_provided,
+            # Posted under an agricultural program means certified as agricultural work.
+            agricultural=True
+            if v.program_code in AGRICULTURAL
+            else (False if v.program_code == "US-H2B" else None),
+        )
+        work_language = (
+            "fr"
+            if v.worksite_subdivision == "CA-QC"
+            else WORK_LANGUAGE.get(v.worksite_country, "en")
+        )
+        out.append(
+            CandidateVacancy(
+                facts=facts,
+                program=v.program_code,
+                isco08=v.isco08,
+                start=v.start_date,
+                end=v.end_date,
+                slots=max(v.positions - taken.get(v.id or 0, 0), 0),
+                hourly_usd=None
+                if v.wage_hourly_usd_minor is None
+                else v.wage_hourly_usd_minor / 100,
+                experience_months=v.experience_months or 0,
+                languages=frozenset(v.languages or ()),
+                licences=frozenset(v.licences or ()),
+                work_language=work_language,
+            )
+        )
+    return rows, out
+
+
+_APPLICANT_COLUMNS = (
+    Applicant.id,
+    Applicant.nationality,
+    Applicant.birth_date,
+    Applicant.sex,
+    Applicant.residence_country,
+    Applicant.languages,
+    Applicant.experience,
+    Applicant.available_from,
+    Applicant.available_to,
+    Applicant.destinations,
+    Applicant.programs,
+    Applicant.min_hourly_wage_usd_minor,
+    Applicant.certifications,
+    Applicant.returning_programs,
+    Applicant.named_by,
+    Applicant.preferred_lang,
+    Applicant.prior_immigration_violation,
+)
+
+
+def load_applicants(
+    session: Session, vacancies: list[Vacancy]
+) -> tuple[list[Any], list[CandidateApplicant]]:
+    """Active applicants with consent and no placement under way (one offer per person)."""
+    busy = placements.applicants_with_active_placement(session)
+    rows = [
+        r
+        for r in session.exec(
+            select(*_APPLICANT_COLUMNS)  # type: ignore[call-overload]
+            .where(Applicant.status == ApplicantStatus.active.value)
+            .order_by(Applicant.id)
+        ).all()
+        if r.id not in busy
+    ]
+    by_ref = {v.external_ref: j for j, v in enumerate(vacancies) if v.external_ref}
+    by_employer: dict[str, list[int]] = defaultdict(list)
+    for j, v in enumerate(vacancies):
+        if v.employer_name:
+            by_employer[_fold(v.employer_name)].append(j)
+    out = []
+    for r in rows:
+        jobs_ = [(j.get("isco08"), int(j.get("months") or 0)) for j in r.experience or []]
+        known = tuple((code, months) for code, months in jobs_ if code)
+        main = max(known, key=lambda jm: jm[1])[0] if known else None
+        named: set[int] = set()
+        for entry in r.named_by or []:
+            ref = entry.get("vacancy_ref")
+            if ref and ref in by_ref:
+                named.add(by_ref[ref])
+            elif entry.get("employer"):
+                named.update(by_employer.get(_fold(entry["employer"]), ()))
+        facts = ApplicantFacts(
+            nationality=r.nationality,
+            birth_date=r.birth_date,
+            residence_country=r.residence_country,
+            languages=tuple(r.languages or ()),
+            isco08=main,
+            occupations=tuple(code for code, _ in known),
+            experience_months=max((m for _, m in known), default=None),
+            available_from=r.available_from,
+            available_to=r.available_to,
+            destinations=tuple(r.destinations or ()),
+            prior_immigration_violation=r.prior_immigration_violation,
+        )
+        out.append(
+            CandidateApplicant(
+                facts=facts,
+                occupations=known,
+                available_from=r.available_from,
+                available_to=r.available_to,
+                destinations=frozenset(r.destinations or ()),
+                programs=frozenset(r.programs or ()),
+                languages=frozenset(r.languages or ()),
+                licences=frozenset(
+                    c["licence"] for c in r.certifications or [] if c.get("licence")
+                ),
+                returning=frozenset(r.returning_programs or ()),
+                named_for=frozenset(named),
+                min_hourly_usd=(
+                    None
+                    if r.min_hourly_wage_usd_minor is None
+                    else r.min_hourly_wage_usd_minor / 100
+                ),
+            )
+        )
+    return rows, out
+
+
+def families(session: Session) -> dict[str, str]:
+    return {
+        code: family
+        for code, family in session.exec(
+            select(Occupation.isco08, Occupation.family).where(Occupation.family.is_not(None))  # type: ignore[union-attr]
+        ).all()
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Execution
+
+
+Progress = Callable[[float, str], None]
+
+
+def execute(
+    session: Session,
+    run: MatchingRun,
+    *,
+    as_of: date | None = None,
+    progress: Progress | None = None,
+) -> MatchingRun:
+    """Run the round and store the matches with status ``done``, all in one transaction."""
+    report = progress or (lambda _f, _s: None)
+    clock = time.perf_counter()
+    as_of = as_of or date.today()
+    # A re-queued run (its worker died) starts afresh: anything it wrote was rolled back,
+    # but a crash after commit and before the job was marked done would leave matches.
+    session.exec(delete(Match).where(Match.run_id == run.id))  # type: ignore[call-overload]
+    report(0.05, "loading")
+    vacancy_rows, vacancies = load_vacancies(session, list(run.programs), as_of)
+    applicant_rows, people = load_applicants(session, vacancy_rows)
+    catalog = {p.code: p for p in programs.get_catalog(session)}
+    loaded = time.perf_counter() - clock
+    report(0.2, "matching")
+    options = run.options or {}
+    floors = options.get("floors") or None
+    groups = None
+    if floors:
+        by = floors.get("by", "origin")
+        groups = [r.nationality if by == "origin" else r.sex for r in applicant_rows]
+    result = run_round(
+        people,
+        vacancies,
+        catalog,
+        families=families(session),
+        objective=run.objective,
+        min_score=float(options.get("min_score") or 0.0),
+        groups=groups,
+        floors=(floors or {}).get("shares") if floors else None,
+    )
+    report(0.85, "writing")
+    step = time.perf_counter()
+    _write_matches(session, run, result, applicant_rows, vacancy_rows)
+    stats = dict(result.stats)
+    stats["timings"] = {**stats.get("timings", {}), "loading": round(loaded, 3)}
+    stats.update(_breakdowns(result, applicant_rows, vacancy_rows, vacancies))
+    stats["timings"]["writing"] = round(time.perf_counter() - step, 3)
+    stats["seconds"] = round(time.perf_counter() - clock, 3)
+    run.stats = stats
+    run.status, run.stage, run.progress, run.finished_at = "done", "done", 1.0, utcnow()
+    session.add(run)
+    session.commit()
+    return run
+
+
+def _write_matches(
+    session: Session,
+    run: MatchingRun,
+    result: RoundResult,
+    applicant_rows: list[Any],
+    vacancy_rows: list[Vacancy],
+) -> None:
+    rows = []
+    for m in result.matches:
+        person = applicant_rows[m.applicant]
+        vacancy = vacancy_rows[m.vacancy]
+        explanation = explain(
+            m.components, m.score, lang=person.preferred_lang or "es", review=m.review
+        )
+        explanation["program"] = vacancy.program_code
+        explanation["destination"] = vacancy.worksite_country
+        rows.append(
+            {
+                "run_id": run.id,
+                "applicant_id": int(person.id),
+                "vacancy_id": int(vacancy.id or 0),
+                "score": round(m.score, 4),
+                "review": m.review,
+                "explanation": explanation,
+            }
+        )
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(Match), rows[start : start + 5000])
+
+
+def _breakdowns(
+    result: RoundResult,
+    applicant_rows: list[Any],
+    vacancy_rows: list[Vacancy],
+    vacancies: list[CandidateVacancy],
+) -> dict[str, Any]:
+    """Matched and empty slots by program, destination and origin, for comparing runs and
+    for the gap view."""
+    matched_program: Counter[str] = Counter()
+    matched_destination: Counter[str] = Counter()
+    matched_origin: Counter[str] = Counter()
+    for m in result.matches:
+        v = vacancy_rows[m.vacancy]
+        matched_program[v.program_code] += 1
+        matched_destination[v.worksite_country] += 1
+        matched_origin[applicant_rows[m.applicant].nationality] += 1
+    slots_program: Counter[str] = Counter()
+    empty: dict[str, Counter[str]] = defaultdict(Counter)
+    taken = Counter(m.vacancy for m in result.matches)
+    for j, (row, v) in enumerate(zip(vacancy_rows, vacancies, strict=True)):
+        slots_program[row.program_code] += v.slots
+        left = v.slots - taken.get(j, 0)
+        if left > 0:
+            empty[row.program_code][result.vacancy_cause[j] or "competition"] += left
+    unmatched: dict[str, Counter[str]] = defaultdict(Counter)
+    for a, cause in enumerate(result.applicant_cause):
+        if cause:
+            unmatched[applicant_rows[a].nationality][cause] += 1
+    return {
+        "by_program": dict(matched_program),
+        "by_destination": dict(matched_destination),
+        "by_origin": dict(matched_origin),
+        "slots_by_program": dict(slots_program),
+        "empty_slots": result.empty_slots,
+        "empty_by_program": {k: dict(v) for k, v in empty.items()},
+        "unmatched": result.unmatched,
+        "unmatched_by_origin": {k: dict(v) for k, v in unmatched.items()},
+        "floors": result.floors,
+    }
+
+
+def run_queued_matching(session: Session, job: Job, progress: Any, settings: Any) -> None:
+    """The worker's handler for ``matching_run`` jobs."""
+    run = session.get(MatchingRun, job.payload["run_id"])
+    if run is None:
+        raise LookupError(f"matching run {job.payload.get('run_id')} does not exist")
+    run.status, run.started_at, run.stage, run.progress = "running", utcnow(), "loading", 0.0
+    run.error = None
+    session.add(run)
+    session.commit()
+    run_id = run.id
+
+    def report(fraction: float, stage: str) -> None:
+        progress(int(fraction * 100), 100)
+        with Session(session.get_bind()) as side:  # its own short transaction: pages follow
+            side.exec(
+                update(MatchingRun)
+                .where(MatchingRun.id == run_id)  # type: ignore[call-overload]
+                .values(progress=fraction, stage=stage)
+            )
+            side.commit()
+
+    try:
+        execute(session, run, progress=report)
+    except Exception as exc:
+        session.rollback()
+        failed = session.get(MatchingRun, run_id)
+        assert failed is not None
+        failed.status, failed.stage, failed.finished_at = "failed", "failed", utcnow()
+        failed.error = f"{type(exc).__name__}: {exc}"[:2000]
+        session.add(failed)
+        session.commit()
+        raise
+    log.info("matching run %s done: %s", run_id, run.stats.get("matched"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and publishing
+
+
+def public(run: MatchingRun) -> dict[str, Any]:
+    stats = run.stats or {}
+    keys = (
+        "applicants",
+        "vacancies",
+        "slots",
+        "candidate_pairs",
+        "matched",
+        "upper_bound",
+        "seconds",
+    )
+    return {
+        "id": run.id,
+        "status": run.status,
+        "objective": run.objective,
+        "programs": list(run.programs),
+        "options": run.options or {},
+        "progress": round(run.progress or 0.0, 3),
+        "stage": run.stage,
+        "stats": {
+            **{k: stats.get(k) for k in keys},
+            **{k: v for k, v in stats.items() if k not in keys},
+        },
+        "error": run.error,
+        "created_at": run.created_at,
+        "finished_at": run.finished_at,
+        "published_at": run.published_at,
+    }
+
+
+def list_runs(
+    session: Session, *, page: int = 1, per_page: int = 20
+) -> tuple[list[MatchingRun], int]:
+    total = session.exec(select(func.count()).select_from(MatchingRun)).one()
+    rows = session.exec(
+        select(MatchingRun)
+        .order_by(MatchingRun.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)  # type: ignore[union-attr]
+    ).all()
+    return list(rows), int(total)
+
+
+def previous_done(session: Session, run: MatchingRun) -> MatchingRun | None:
+    return session.exec(
+        select(MatchingRun)
+        .where(MatchingRun.status == "done", MatchingRun.id < run.id)  # type: ignore[operator]
+        .order_by(MatchingRun.id.desc())  # type: ignore[union-attr]
+    ).first()
+
+
+def compare(run: MatchingRun, before: MatchingRun | None) -> dict[str, Any]:
+    """What changed since the previous run, overall and by program, destination, origin."""
+    now, then = run.stats or {}, (before.stats if before else {}) or {}
+    out: dict[str, Any] = {}
+    for key in ("matched", "upper_bound", "slots", "applicants", "greedy"):
+        out[key] = {"now": now.get(key), "before": then.get(key)}
+    for group in ("by_program", "by_destination", "by_origin"):
+        keys = sorted(set(now.get(group, {})) | set(then.get(group, {})))
+        out[group] = {
+            k: {"now": now.get(group, {}).get(k, 0), "before": then.get(group, {}).get(k, 0)}
+            for k in keys
+        }
+    return out
+
+
+def list_matches(
+    session: Session, run_id: int, *, page: int = 1, per_page: int = 50
+) -> tuple[list[Match], int]:
+    total = session.exec(
+        select(func.count()).select_from(Match).where(Match.run_id == run_id)
+    ).one()
+    rows = session.exec(
+        select(Match)
+        .where(Match.run_id == run_id)
+        .order_by(Match.score.desc(), Match.id)  # type: ignore[attr-defined]
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), int(total)
+
+
+def publish(
+    session: Session,
+    run: MatchingRun,
+    *,
+    user: User,
+    actor: Actor,
+    match_ids: list[int] | None = None,
+) -> int:
+    """Turn the run's matches (all, or the chosen ones) into ``proposed`` placements.
+
+    A match whose applicant already has a placement under way, or whose vacancy has no slot
+    left, is skipped (a later run may have been published first). Returns how many were made.
+    """
+    if run.status != "done":
+        raise RunError("status", "only a finished run can be published", status=409)
+    stmt = select(Match).where(Match.run_id == run.id, Match.placement_id.is_(None))  # type: ignore[union-attr]
+    if match_ids:
+        stmt = stmt.where(Match.id.in_(match_ids))  # type: ignore[union-attr]
+    chosen = list(session.exec(stmt.order_by(Match.score.desc())))  # type: ignore[attr-defined]
+    busy = placements.applicants_with_active_placement(session)
+    taken = placements.active_counts_by_vacancy(session, list({m.vacancy_id for m in chosen}))
+    positions = dict(
+        session.exec(
+            select(Vacancy.id, Vacancy.positions).where(
+                Vacancy.id.in_({m.vacancy_id for m in chosen})  # type: ignore[union-attr]
+            )
+        ).all()
+    )
+    made = 0
+    for m in chosen:
+        if m.applicant_id in busy or taken.get(m.vacancy_id, 0) >= positions.get(m.vacancy_id, 0):
+            continue
+        placement = placements.propose(
+            session, m.applicant_id, m.vacancy_id, run_id=run.id, user=user
+        )
+        m.placement_id = placement.id
+        session.add(m)
+        busy.add(m.applicant_id)
+        taken[m.vacancy_id] = taken.get(m.vacancy_id, 0) + 1
+        made += 1
+    run.published_at, run.published_by_id = utcnow(), user.id
+    session.add(run)
+    record(session, actor, "matching_run.publish", "matching_run", run.id, placements=made)
+    session.commit()
+    return made
+
+
+def placement_of_match(session: Session, match: Match) -> Placement | None:
+    return session.get(Placement, match.placement_id) if match.placement_id else None
