@@ -20,6 +20,7 @@ SCRIPTS = (
     "bench_eligibility.py",
     "bench_import.py",
     "bench_assignment.py",
+    "bench_duplicates.py",
 )
 TIMEOUT = 1800  # seconds per script
 
