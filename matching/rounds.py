@@ -84,9 +84,10 @@ def run_round(
     ``rules`` (no applicant passes the program's rules, e.g. their nationality),
     ``occupation`` (nobody with the work), ``destination`` (nobody who wants the country),
     ``dates`` (nobody there for the season), ``requirements`` (a required language or licence),
-    ``supply`` (fewer fitting applicants than slots), ``competition`` (its candidates were
-    placed where the round needed them more). Causes for an applicant without an offer are the
-    same filters, from their side, and ``competition``.
+    ``supply`` (there were candidates, but fewer than the slots here and elsewhere: each of
+    them was placed, in this vacancy or another). Causes for an applicant without an offer
+    are the same filters, from their side, and ``competition`` (every vacancy they could take
+    was filled by others).
 
     Examples
     --------
@@ -197,8 +198,6 @@ def _empty_slots(
     candidates: Candidates, solved: Assignment, capacities: npt.NDArray[np.int64]
 ) -> tuple[list[str], dict[str, int]]:
     taken = np.bincount(solved.assignment[solved.assignment >= 0], minlength=len(capacities))
-    # distinct applicants with an edge to each vacancy
-    suitors = np.bincount(candidates.scores.indices, minlength=len(capacities))
     cause: list[str] = []
     empty: Counter[str] = Counter()
     for j, slots in enumerate(capacities.tolist()):
@@ -206,9 +205,9 @@ def _empty_slots(
         if left <= 0:
             cause.append("")
             continue
-        reason = str(candidates.vacancy_reason[j])
-        if not reason:
-            reason = "supply" if suitors[j] < slots else "competition"
+        # With candidates, a slot stays empty only when all of them were placed (here or in
+        # another vacancy): an exact maximum placement would otherwise have used them.
+        reason = str(candidates.vacancy_reason[j]) or "supply"
         cause.append(reason)
         empty[reason] += left
     return cause, dict(empty.most_common())

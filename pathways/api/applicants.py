@@ -19,9 +19,9 @@ from pathways.schemas.applicants import (
     ApplicantPublic,
     ApplicantQuery,
     ApplicantUpdate,
+    DuplicateQuery,
     DuplicateResolve,
 )
-from pathways.schemas.common import PageQuery
 from pathways.schemas.vacancies import ImportResultModel
 from pathways.services import applicant_imports, applicants, duplicates, occupations
 
@@ -102,7 +102,7 @@ def list_applicants(query: ApplicantQuery, principal: User) -> dict[str, Any]:
         raise _problem(exc) from None
     session = db_session()
     return {
-        "items": [applicants.to_public(session, r, lang=_lang()) for r in rows],
+        "items": [applicants.to_public(session, r, lang=query.lang) for r in rows],
         "total": total,
         "page": query.page,
         "per_page": query.per_page,
@@ -225,10 +225,6 @@ def import_applicants(principal: User) -> dict[str, Any]:
     return report
 
 
-class DuplicateQuery(PageQuery):
-    status: str | None = None
-
-
 class DuplicatePublic(BaseModel):
     id: int
     applicant_id: int
@@ -266,7 +262,7 @@ def list_duplicates(query: DuplicateQuery, principal: User) -> dict[str, Any]:
         )
     except applicants.ApplicantError as exc:
         raise _problem(exc) from None
-    return {"items": [duplicates.to_public(f, lang=_lang()) for f in rows], "total": total}
+    return {"items": [duplicates.to_public(f, lang=query.lang) for f in rows], "total": total}
 
 
 @operation(

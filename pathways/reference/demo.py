@@ -49,3 +49,32 @@ def demand_profile(data_dir: Path) -> tuple[DemandGroup, ...]:
             )
             for row in csv.DictReader(handle)
         )
+
+
+@cache
+def origin_shares(data_dir: Path, since: str = "2023-01") -> dict[str, float]:
+    """Each origin country's share of US H-2 visas issued to GT, SV and HN since ``since``
+    (data/seasonality: US Department of State monthly issuances)."""
+    path = data_dir / "seasonality" / "us_h2_issuances_gt_sv_hn_monthly.csv"
+    totals: dict[str, int] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["month"] >= since:
+                totals[row["origin"]] = totals.get(row["origin"], 0) + int(row["issuances"])
+    grand = sum(totals.values())
+    return {origin: n / grand for origin, n in sorted(totals.items())}
+
+
+@cache
+def spanish_titles(data_dir: Path) -> dict[str, tuple[str, ...]]:
+    """ISCO-08 unit group → the Spanish job titles people use (the curated 'common' ones of
+    data/occupations/titles.csv, else the official ones)."""
+    common: dict[str, list[str]] = {}
+    official: dict[str, list[str]] = {}
+    with (data_dir / "occupations" / "titles.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["lang"] != "es" or len(row["isco08"]) != 4:
+                continue
+            target = common if row["kind"] == "common" else official
+            target.setdefault(row["isco08"], []).append(row["title"])
+    return {code: tuple(common.get(code) or official[code]) for code in {*common, *official}}

@@ -171,6 +171,7 @@ class ApplicantPublic(BaseModel):
 
 
 class ApplicantQuery(PageQuery):
+    lang: Lang = Field(default="en", description="language of occupation titles")
     nationality: CountryCode | None = None
     status: Literal["active", "withdrawn", "deleted"] | None = None
     verified: bool | None = None
@@ -182,6 +183,11 @@ class ApplicantPage(BaseModel):
     total: int
     page: int
     per_page: int
+
+
+class DuplicateQuery(PageQuery):
+    status: Literal["open", "same", "different"] | None = None
+    lang: Lang = Field(default="en", description="language of the evidence")
 
 
 class DuplicateResolve(StrictModel):

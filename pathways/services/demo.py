@@ -13,11 +13,10 @@ from pathlib import Path
 from sqlmodel import Session, func, select
 
 from matching.occupations import OccupationResolver
-from pathways.db import utcnow
 from pathways.imports.template import write_template_rows
-from pathways.models import Applicant, Consent, Program, User, Vacancy
+from pathways.models import Applicant, Program, User, Vacancy
 from pathways.reference.demo import DemandGroup, demand_profile
-from pathways.services import accounts, imports
+from pathways.services import accounts, demo_applicants, imports
 from pathways.services.audit import Actor, record
 
 DEMO_PASSWORD = "demo-pathways-2027"
@@ -60,78 +59,6 @@ EMPLOYERS = {
     ],
 }
 
-FIRST_F = [
-    "María",
-    "Ana",
-    "Rosa",
-    "Juana",
-    "Sandra",
-    "Glenda",
-    "Marta",
-    "Yesenia",
-    "Dilcia",
-    "Karla",
-]
-FIRST_M = [
-    "José",
-    "Juan",
-    "Carlos",
-    "Luis",
-    "Mario",
-    "Edwin",
-    "Wilmer",
-    "Elmer",
-    "Óscar",
-    "Denis",
-    "Byron",
-    "Selvin",
-    "Marvin",
-    "Nery",
-]
-LAST = [
-    "López",
-    "García",
-    "Hernández",
-    "Pérez",
-    "Martínez",
-    "Ramírez",
-    "Cruz",
-    "Reyes",
-    "Mejía",
-    "Castillo",
-    "Ajú",
-    "Xicará",
-    "Chávez",
-    "Morales",
-    "Ortiz",
-    "Flores",
-    "Díaz",
-    "Aguilar",
-]
-SUBDIVISIONS = {
-    "GT": ["GT-QZ", "GT-SM", "GT-HU", "GT-TO", "GT-AV", "GT-QC"],
-    "SV": ["SV-SA", "SV-SM", "SV-US", "SV-LI", "SV-CH"],
-    "HN": ["HN-CP", "HN-OL", "HN-CR", "HN-YO", "HN-LE"],
-    "MX": ["MX-CHP", "MX-OAX", "MX-VER"],
-}
-EXTRA_LANGS = {"GT": ["mam", "quc", "kek", "cak"], "HN": ["cab"], "SV": [], "MX": ["tzo", "tzh"]}
-EXPERIENCE = [
-    ("cortador de café", "9211"),
-    ("jornalero agrícola", "9211"),
-    ("corte de caña", "9211"),
-    ("albañil", "7112"),
-    ("ayudante de albañil", "9313"),
-    ("cocinera", "5120"),
-    ("empacador de frutas", "9321"),
-    ("vaquero", "9212"),
-    ("jardinero", "9214"),
-    ("camarista de hotel", "9112"),
-    ("cuidadora de adultos mayores", "5322"),
-    ("tractorista", "8341"),
-    ("soldador", "7212"),
-    ("pescador", "6222"),
-]
-
 
 class DemoError(RuntimeError):
     pass
@@ -168,7 +95,15 @@ def seed_demo(
     result.vacancies_created = _seed_vacancies(
         session, rng, vacancies, users, data_dir=data_dir, resolver=resolver
     )
-    result.applicants_created = _seed_applicants(session, rng, applicants, users)
+    result.applicants_created = demo_applicants.seed_applicants(
+        session,
+        rng,
+        applicants,
+        users,
+        data_dir=data_dir,
+        resolver=resolver,
+        employers=[name for names in EMPLOYERS.values() for name in names],
+    )
     record(
         session,
         actor,
@@ -301,63 +236,4 @@ def _seed_vacancies(
         if batch.rejected:
             raise DemoError(f"demo vacancies rejected by the importer: {batch.rejected[:3]}")
         created += batch.created
-    return created
-
-
-def _seed_applicants(
-    session: Session, rng: random.Random, count: int, users: dict[str, int]
-) -> int:
-    existing = set(
-        session.exec(select(Applicant.external_ref).where(Applicant.external_ref.like("DEMO-A-%")))
-    )  # type: ignore[union-attr]
-    created = 0
-    today = date(2026, 11, 1)
-    for i in range(1, count + 1):
-        nationality = rng.choices(["GT", "HN", "SV", "MX"], weights=[40, 30, 25, 5])[0]
-        sex = rng.choices(["F", "M", "X"], weights=[30, 69, 1])[0]
-        first = rng.choice(FIRST_F if sex == "F" else FIRST_M)
-        name = f"{first} {rng.choice(LAST)} {rng.choice(LAST)}"
-        birth = today - timedelta(days=rng.randint(19 * 365, 55 * 365))
-        jobs = rng.sample(EXPERIENCE, k=rng.randint(1, 3))
-        ref = f"DEMO-A-{i:05d}"
-        if ref in existing:
-            continue
-        available_from = date(2027, rng.randint(1, 6), 1)
-        applicant = Applicant(
-            user_id=users["applicant"] if i == 1 else None,
-            name=name,
-            nationality=nationality,
-            birth_date=birth,
-            sex=sex,
-            residence_country=nationality,
-            residence_subdivision=rng.choice(SUBDIVISIONS[nationality]),
-            languages=["es"]
-            + rng.sample(
-                EXTRA_LANGS[nationality], k=min(len(EXTRA_LANGS[nationality]), rng.randint(0, 1))
-            ),
-            experience=[
-                {"title": t, "months": rng.choice([6, 12, 24, 36, 60, 120]), "isco08": c}
-                for t, c in jobs
-            ],
-            available_from=available_from,
-            available_to=available_from + timedelta(days=rng.randint(120, 540)),
-            destinations=sorted(rng.sample(["US", "CA", "MX"], k=rng.randint(1, 3))),
-            prior_immigration_violation=rng.random() < 0.03,
-            verified_at=utcnow() if rng.random() < 0.6 else None,
-            verified_by_id=users.get(f"ministry-{nationality.lower()}"),
-            external_ref=ref,
-            created_by_id=users.get(f"ministry-{nationality.lower()}", users["officer"]),
-        )
-        session.add(applicant)
-        session.flush()
-        session.add(
-            Consent(
-                applicant_id=applicant.id,
-                text_version="2026-11",
-                lang="es",
-                recorded_by_id=applicant.created_by_id,
-            )
-        )
-        created += 1
-    session.flush()
     return created

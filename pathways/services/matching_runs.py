@@ -273,10 +273,15 @@ def execute(
     # A re-queued run (its worker died) starts afresh: anything it wrote was rolled back,
     # but a crash after commit and before the job was marked done would leave matches.
     session.exec(delete(Match).where(Match.run_id == run.id))  # type: ignore[call-overload]
+    session.commit()
     report(0.05, "loading")
     vacancy_rows, vacancies = load_vacancies(session, list(run.programs), as_of)
     applicant_rows, people = load_applicants(session, vacancy_rows)
     catalog = {p.code: p for p in programs.get_catalog(session)}
+    family_of = families(session)
+    # No transaction stays open while the round runs (SQLite: it would hold the write lock,
+    # and pages could not follow the progress).
+    session.commit()
     loaded = time.perf_counter() - clock
     report(0.2, "matching")
     options = run.options or {}
@@ -289,7 +294,7 @@ def execute(
         people,
         vacancies,
         catalog,
-        families=families(session),
+        families=family_of,
         objective=run.objective,
         min_score=float(options.get("min_score") or 0.0),
         groups=groups,
@@ -363,7 +368,7 @@ def _breakdowns(
         slots_program[row.program_code] += v.slots
         left = v.slots - taken.get(j, 0)
         if left > 0:
-            empty[row.program_code][result.vacancy_cause[j] or "competition"] += left
+            empty[row.program_code][result.vacancy_cause[j] or "supply"] += left
     unmatched: dict[str, Counter[str]] = defaultdict(Counter)
     for a, cause in enumerate(result.applicant_cause):
         if cause:
