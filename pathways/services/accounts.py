@@ -67,6 +67,7 @@ def create_user(
     country: str | None = None,
     password: str | None = None,
     display_name: str | None = None,
+    commit: bool = True,
 ) -> User:
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
@@ -100,7 +101,8 @@ def create_user(
     session.add(user)
     session.flush()
     record(session, actor, "user.create", "user", user.id, role=user.role, country=country)
-    session.commit()
+    if commit:
+        session.commit()
     return user
 
 

@@ -243,6 +243,37 @@ def register(
     return row
 
 
+def register_self(
+    session: Session,
+    data: ApplicantCreate,
+    *,
+    email: str,
+    password: str,
+    resolver: OccupationResolver,
+) -> tuple[User, Applicant]:
+    """A person creates their account and their record together (one transaction)."""
+    from pathways.services import accounts
+
+    try:
+        user = accounts.create_user(
+            session,
+            email=email,
+            role="applicant",
+            password=password,
+            actor=Actor.system("self-registration"),
+            commit=False,
+        )
+        actor = Actor(user_id=user.id, label=f"user:{user.id}", role="applicant")
+        row = register(session, data, actor=actor, user=user, resolver=resolver)
+    except accounts.AccountError as exc:
+        session.rollback()
+        raise ApplicantError("email", str(exc), status=409) from None
+    except Exception:
+        session.rollback()
+        raise
+    return user, row
+
+
 def _consent(applicant_id: int | None, data: ApplicantCreate, user: User | None) -> Consent:
     assert applicant_id is not None
     return Consent(

@@ -9,6 +9,7 @@ date it happened.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlmodel import Session, func, select
 
@@ -84,3 +85,79 @@ def propose(
         )
     )
     return placement
+
+
+class PlacementError(ValueError):
+    """A transition that cannot be made; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, field: str, message: str, *, status: int = 409) -> None:
+        super().__init__(message)
+        self.field, self.message, self.status = field, message, status
+
+
+def allowed_next(current: str) -> tuple[str, ...]:
+    """The states a placement may move to from ``current`` (the next one, or withdrawn)."""
+    if current in CLOSED:
+        return ()
+    following = ORDER[ORDER.index(current) + 1]
+    return (following, PlacementStatus.withdrawn.value)
+
+
+def transition(
+    session: Session,
+    placement: Placement,
+    to: str,
+    *,
+    at: datetime | None = None,
+    user: User | None,
+    note: str | None = None,
+    commit: bool = True,
+) -> Placement:
+    """Move a placement to ``to`` (legal transitions only), recording who, when and the date.
+
+    ``at`` is when it happened (default now); it may not be in the future nor before the
+    previous transition.
+    """
+    if to not in (*ORDER, PlacementStatus.withdrawn.value):
+        raise PlacementError("to", f"{to!r} is not a placement state", status=422)
+    if to not in allowed_next(placement.status):
+        raise PlacementError(
+            "to",
+            f"a {placement.status} placement cannot become {to} "
+            f"(next: {', '.join(allowed_next(placement.status)) or 'none, it is closed'})",
+        )
+    now = utcnow()
+    happened = at or now
+    if happened > now:
+        raise PlacementError("at", "is in the future", status=422)
+    if happened < placement.status_at:
+        raise PlacementError(
+            "at", "is before the placement's previous change", status=422
+        )
+    previous = placement.status
+    placement.status, placement.status_at = to, happened
+    session.add(placement)
+    session.add(
+        PlacementEvent(
+            placement_id=placement.id,
+            from_status=previous,
+            to_status=to,
+            at=happened,
+            recorded_at=now,
+            actor_id=user.id if user else None,
+            note=note,
+        )
+    )
+    if commit:
+        session.commit()
+    return placement
+
+
+def history(session: Session, placement: Placement) -> list[PlacementEvent]:
+    return list(
+        session.exec(
+            select(PlacementEvent)
+            .where(PlacementEvent.placement_id == placement.id)
+            .order_by(PlacementEvent.id)  # type: ignore[arg-type]
+        )
+    )
