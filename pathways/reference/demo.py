@@ -24,7 +24,14 @@ class DemandGroup:
     wage_currency: str
     wage_per: str
     positions: int
-    weight: int
+    weight: int  # positions behind the group
+    orders: int  # job orders behind the group (0 for the illustrative rows)
+
+    @property
+    def frequency(self) -> float:
+        """How often a vacancy of this group is posted: its orders (for the illustrative rows,
+        its positions over its usual size)."""
+        return float(self.orders) if self.orders else self.weight / max(self.positions, 1)
 
 
 @cache
@@ -46,6 +53,7 @@ def demand_profile(data_dir: Path) -> tuple[DemandGroup, ...]:
                 wage_per=row["wage_per"],
                 positions=int(row["positions"]),
                 weight=int(row["weight"]),
+                orders=int(row["orders"]),
             )
             for row in csv.DictReader(handle)
         )

@@ -201,14 +201,16 @@ def _seed_vacancies(
         session.exec(select(Vacancy.external_ref).where(Vacancy.external_ref.like("DEMO-V-%")))
     )  # type: ignore[union-attr]
     profile = demand_profile(data_dir)
-    weights = [g.weight for g in profile]
+    # Vacancies are drawn as often as employers post them (orders, not positions: drawing by
+    # positions would favour the biggest orders twice).
+    weights = [g.frequency for g in profile]
     year = date.today().year + 1
     # Every program first (a demo shows each of them), then in proportion to real demand.
     by_program: dict[str, list[DemandGroup]] = {}
     for g in profile:
         by_program.setdefault(g.program, []).append(g)
     firsts = [
-        rng.choices(groups, weights=[g.weight for g in groups])[0]
+        rng.choices(groups, weights=[g.frequency for g in groups])[0]
         for _program, groups in sorted(by_program.items())
     ]
     rows: dict[str, list[dict[str, str]]] = {}
