@@ -9,6 +9,7 @@ from typing import Any
 import click
 from sqlalchemy.engine import Engine
 
+from pathways.models.enums import PROGRAM_CODES
 from pathways.settings import ConfigError, Settings, load_settings
 
 
@@ -264,11 +265,51 @@ def import_vacancies(fmt: str, file: Path, report_path: Path | None) -> None:
         click.echo(f"full report written to {report_path}")
 
 
+@main.command("match")
+@click.option(
+    "--program",
+    "program_codes",
+    multiple=True,
+    type=click.Choice(PROGRAM_CODES),
+    help="A program to match (repeat it; default: every program).",
+)
+@click.option(
+    "--objective", type=click.Choice(["max_pathways", "max_score"]), default="max_pathways"
+)
+def match(program_codes: tuple[str, ...], objective: str) -> None:
+    """Queue a matching run (a worker runs it); prints its id as the last line."""
+    from pathways.services import matching_runs
+    from pathways.services.audit import Actor
+
+    _, engine = _context()
+    with _session(engine) as session:
+        from sqlmodel import select
+
+        from pathways.models import User
+
+        officer = session.exec(
+            select(User).where(User.role.in_(["admin", "officer"]), User.active)  # type: ignore[attr-defined]
+        ).first()
+        if officer is None:
+            _fail("no officer or admin user exists: create one with `pathways create-user`", 1)
+            return
+        run = matching_runs.start_run(
+            session,
+            program_codes=list(program_codes),
+            objective=objective,
+            options={},
+            user=officer,
+            actor=Actor.system("cli"),
+        )
+        click.echo("matching run queued; `pathways worker` runs it")
+        click.echo(str(run.id))
+
+
 @main.command("worker")
 @click.option("--once", is_flag=True, help="Process the queued jobs, then exit.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between queue polls.")
 def worker(once: bool, poll: float) -> None:
-    """Run queued background jobs (large vacancy uploads). Run as many as you like."""
+    """Run queued background jobs (matching runs, large uploads). Run as many as you like."""
     from pathways.app import configure_logging
     from pathways.jobs import run_worker
     from pathways.services.job_handlers import HANDLERS

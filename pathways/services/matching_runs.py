@@ -16,9 +16,10 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, insert, update
+import orjson
+from sqlalchemy import String, delete, insert, type_coerce, update
 from sqlmodel import Session, func, select
 
 from matching.candidates import CandidateApplicant, CandidateVacancy
@@ -154,93 +155,132 @@ def load_vacancies(
     return rows, out
 
 
+# The columns a round reads, JSON ones as text parsed with orjson (five times SQLAlchemy's
+# json, and a round reads every active applicant).
 _APPLICANT_COLUMNS = (
     Applicant.id,
     Applicant.nationality,
     Applicant.birth_date,
     Applicant.sex,
     Applicant.residence_country,
-    Applicant.languages,
-    Applicant.experience,
     Applicant.available_from,
     Applicant.available_to,
-    Applicant.destinations,
-    Applicant.programs,
     Applicant.min_hourly_wage_usd_minor,
-    Applicant.certifications,
-    Applicant.returning_programs,
-    Applicant.named_by,
     Applicant.preferred_lang,
     Applicant.prior_immigration_violation,
+    *(
+        type_coerce(getattr(Applicant, name), String).label(name)
+        for name in (
+            "languages",
+            "experience",
+            "destinations",
+            "programs",
+            "certifications",
+            "returning_programs",
+            "named_by",
+        )
+    ),
 )
+_EMPTY: frozenset[str] = frozenset()
+
+
+class Person(NamedTuple):
+    """What a round keeps of an applicant besides the engine's view of them."""
+
+    id: int
+    nationality: str
+    sex: str
+    preferred_lang: str
+
+
+def _json(value: Any) -> Any:
+    if value is None or value == "[]":
+        return ()
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
 def load_applicants(
     session: Session, vacancies: list[Vacancy]
-) -> tuple[list[Any], list[CandidateApplicant]]:
+) -> tuple[list[Person], list[CandidateApplicant]]:
     """Active applicants with consent and no placement under way (one offer per person)."""
     busy = placements.applicants_with_active_placement(session)
-    rows = [
-        r
-        for r in session.exec(
-            select(*_APPLICANT_COLUMNS)  # type: ignore[call-overload]
-            .where(Applicant.status == ApplicantStatus.active.value)
-            .order_by(Applicant.id)
-        ).all()
-        if r.id not in busy
-    ]
     by_ref = {v.external_ref: j for j, v in enumerate(vacancies) if v.external_ref}
     by_employer: dict[str, list[int]] = defaultdict(list)
     for j, v in enumerate(vacancies):
         if v.employer_name:
             by_employer[_fold(v.employer_name)].append(j)
-    out = []
-    for r in rows:
-        jobs_ = [(j.get("isco08"), int(j.get("months") or 0)) for j in r.experience or []]
-        known = tuple((code, months) for code, months in jobs_ if code)
+    result = session.execute(
+        select(*_APPLICANT_COLUMNS)
+        .where(Applicant.status == ApplicantStatus.active.value)
+        .order_by(Applicant.id)  # type: ignore[arg-type]
+    )
+    people: list[Person] = []
+    out: list[CandidateApplicant] = []
+    for (
+        id_,
+        nationality,
+        born,
+        sex,
+        residence,
+        available_from,
+        available_to,
+        wage,
+        lang,
+        prior,
+        languages,
+        experience,
+        destinations,
+        chosen,
+        certifications,
+        returning,
+        named_by,
+    ) in result.tuples():
+        if id_ in busy:
+            continue
+        languages, destinations = _json(languages), _json(destinations)
+        known = tuple(
+            (j["isco08"], int(j.get("months") or 0)) for j in _json(experience) if j.get("isco08")
+        )
         main = max(known, key=lambda jm: jm[1])[0] if known else None
         named: set[int] = set()
-        for entry in r.named_by or []:
+        for entry in _json(named_by):
             ref = entry.get("vacancy_ref")
             if ref and ref in by_ref:
                 named.add(by_ref[ref])
             elif entry.get("employer"):
                 named.update(by_employer.get(_fold(entry["employer"]), ()))
+        licences = [c["licence"] for c in _json(certifications) if c.get("licence")]
+        chosen, returning = _json(chosen), _json(returning)
         facts = ApplicantFacts(
-            nationality=r.nationality,
-            birth_date=r.birth_date,
-            residence_country=r.residence_country,
-            languages=tuple(r.languages or ()),
+            nationality=nationality,
+            birth_date=born,
+            residence_country=residence,
+            languages=tuple(languages),
             isco08=main,
             occupations=tuple(code for code, _ in known),
             experience_months=max((m for _, m in known), default=None),
-            available_from=r.available_from,
-            available_to=r.available_to,
-            destinations=tuple(r.destinations or ()),
-            prior_immigration_violation=r.prior_immigration_violation,
+            available_from=available_from,
+            available_to=available_to,
+            destinations=tuple(destinations),
+            prior_immigration_violation=prior,
         )
+        people.append(Person(id_, nationality, sex, lang or "es"))
         out.append(
             CandidateApplicant(
                 facts=facts,
                 occupations=known,
-                available_from=r.available_from,
-                available_to=r.available_to,
-                destinations=frozenset(r.destinations or ()),
-                programs=frozenset(r.programs or ()),
-                languages=frozenset(r.languages or ()),
-                licences=frozenset(
-                    c["licence"] for c in r.certifications or [] if c.get("licence")
-                ),
-                returning=frozenset(r.returning_programs or ()),
-                named_for=frozenset(named),
-                min_hourly_usd=(
-                    None
-                    if r.min_hourly_wage_usd_minor is None
-                    else r.min_hourly_wage_usd_minor / 100
-                ),
+                available_from=available_from,
+                available_to=available_to,
+                destinations=frozenset(destinations) if destinations else _EMPTY,
+                programs=frozenset(chosen) if chosen else _EMPTY,
+                languages=frozenset(languages),
+                licences=frozenset(licences) if licences else _EMPTY,
+                returning=frozenset(returning) if returning else _EMPTY,
+                named_for=frozenset(named) if named else _EMPTY,
+                min_hourly_usd=None if wage is None else wage / 100,
             )
         )
-    return rows, out
+    return people, out
 
 
 def families(session: Session) -> dict[str, str]:
@@ -319,7 +359,7 @@ def _write_matches(
     session: Session,
     run: MatchingRun,
     result: RoundResult,
-    applicant_rows: list[Any],
+    applicant_rows: list[Person],
     vacancy_rows: list[Vacancy],
 ) -> None:
     rows = []
@@ -347,7 +387,7 @@ def _write_matches(
 
 def _breakdowns(
     result: RoundResult,
-    applicant_rows: list[Any],
+    applicant_rows: list[Person],
     vacancy_rows: list[Vacancy],
     vacancies: list[CandidateVacancy],
 ) -> dict[str, Any]:
