@@ -234,7 +234,7 @@ def load_applicants(
         certifications,
         returning,
         named_by,
-    ) in result.tuples():
+    ) in result:
         if id_ in busy:
             continue
         languages, destinations = _json(languages), _json(destinations)
