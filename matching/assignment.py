@@ -157,6 +157,10 @@ class _Network:
     tail: npt.NDArray[np.int32]  # per pair: applicant node
     head: npt.NDArray[np.int32]  # per pair: vacancy node
     slots: IntArray  # per vacancy node: min(slots, number of pairs)
+    # Shared limits (e.g. a program's visa cap): the group of each vacancy node (-1 none)
+    # and each group's capacity; grouped vacancies reach the sink through their group node.
+    group: IntArray | None = None
+    group_capacity: IntArray | None = None
 
     @property
     def n_applicants(self) -> int:
@@ -171,7 +175,11 @@ class _Network:
         return self.source + 1
 
 
-def _network(pairs: _Pairs) -> _Network:
+def _network(
+    pairs: _Pairs,
+    groups: npt.ArrayLike | None = None,
+    group_capacity: npt.ArrayLike | None = None,
+) -> _Network:
     """Drop applicants without pairs and vacancies without slots: they cannot change a result."""
     app_used = np.bincount(pairs.applicant, minlength=pairs.n_applicants) > 0
     vac_degree = np.bincount(pairs.vacancy, minlength=pairs.n_vacancies)
@@ -180,12 +188,23 @@ def _network(pairs: _Pairs) -> _Network:
     na = int(app_used.sum())
     vac_node = np.cumsum(vac_used) - 1 + na
     slots = np.minimum(pairs.capacity[vac_used], vac_degree[vac_used])  # no huge capacities
+    group = caps = None
+    if groups is not None:
+        all_groups = np.asarray(groups, dtype=np.int64)
+        caps = np.asarray(group_capacity, dtype=np.int64)
+        if all_groups.shape != (pairs.n_vacancies,):
+            raise ValueError("vacancy_groups must give one group (or -1) per vacancy")
+        if all_groups.max(initial=-1) >= caps.size or (caps < 0).any():
+            raise ValueError("group_capacity must give a non-negative capacity per group")
+        group = all_groups[vac_used]
     return _Network(
         pairs=pairs,
         applicants=np.flatnonzero(app_used).astype(np.int64),
         tail=app_node[pairs.applicant].astype(np.int32),
         head=vac_node[pairs.vacancy].astype(np.int32),
         slots=slots.astype(np.int64),
+        group=group,
+        group_capacity=caps,
     )
 
 
@@ -223,13 +242,20 @@ def _flow(
             np.ones(na, np.int64),
             np.zeros(na, np.int64),
         ),
-        (
-            vacancy_nodes,
-            np.full(vacancy_nodes.size, t, np.int32),
-            net.slots,
-            np.zeros_like(net.slots),
-        ),
     ]
+    # Group nodes of shared limits come after every other node (floors use t + 1 ...).
+    offset = t + 1 if extra is None else int(max(extra[0].max(), extra[1].max())) + 1
+    blocks.append(_vacancy_exits(net, vacancy_nodes, t, offset))
+    if net.group is not None and net.group_capacity is not None:
+        group_nodes = offset + np.arange(net.group_capacity.size, dtype=np.int32)
+        blocks.append(
+            (
+                group_nodes,
+                np.full(group_nodes.size, t, np.int32),
+                net.group_capacity,
+                np.zeros(group_nodes.size, np.int64),
+            )
+        )
     if extra is not None:
         blocks.append(extra)
     if bypass:
@@ -254,6 +280,17 @@ def _flow(
         raise RuntimeError(f"OR-Tools min-cost flow did not solve the instance: {status}")
     flows = np.asarray(solver.flows(np.arange(n_pairs, dtype=np.int32)))
     return flows > 0
+
+
+def _vacancy_exits(
+    net: _Network, vacancy_nodes: npt.NDArray[np.int32], sink: int, offset: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], IntArray, IntArray]:
+    """Vacancy -> sink arcs; a grouped vacancy goes to its group node instead."""
+    heads = np.full(vacancy_nodes.size, sink, np.int32)
+    if net.group is not None:
+        grouped = net.group >= 0
+        heads[grouped] = offset + net.group[grouped].astype(np.int32)
+    return vacancy_nodes, heads, net.slots, np.zeros_like(net.slots)
 
 
 def _vector(net: _Network, used: npt.NDArray[np.bool_]) -> IntArray:
@@ -331,6 +368,8 @@ def assign(
     min_score: float = 0.0,
     groups: Sequence[Any] | npt.NDArray[Any] | None = None,
     floors: Mapping[Any, float] | None = None,
+    vacancy_groups: npt.ArrayLike | None = None,
+    group_capacity: npt.ArrayLike | None = None,
 ) -> Assignment:
     """Assign applicants to vacancy slots optimally, optionally with group floors.
 
@@ -358,6 +397,9 @@ def assign(
         count is maximised first); then it optimises ``objective`` placing at most ``N``
         people, so meeting the counts means meeting the shares. For ``max_pathways`` the
         number placed stays ``N``: floors never cost pathways there.
+    vacancy_groups, group_capacity : arrays of int, optional
+        Limits shared by several vacancies, such as a program's visa cap: the group of each
+        vacancy (``-1`` for none) and the most people each group may take in all.
 
     Returns
     -------
@@ -388,7 +430,7 @@ def assign(
     objective = _objective(objective)
     pairs = _pairs(scores, capacities, min_score)
     spec = _floor_spec(groups, floors, pairs.n_applicants)
-    net = _network(pairs)
+    net = _network(pairs, vacancy_groups, group_capacity)
     used = _solve(net, objective)
     placed = int(used.sum())
     if spec is not None:
@@ -561,7 +603,12 @@ def _result(
 
 
 def greedy_assignment(
-    scores: Any, capacities: npt.ArrayLike, *, min_score: float = 0.0
+    scores: Any,
+    capacities: npt.ArrayLike,
+    *,
+    min_score: float = 0.0,
+    vacancy_groups: npt.ArrayLike | None = None,
+    group_capacity: npt.ArrayLike | None = None,
 ) -> IntArray:
     """The baseline: take pairs by descending score while the applicant is free and the
     vacancy has room.
@@ -593,6 +640,14 @@ def greedy_assignment(
     # Stable sort of CSR order (applicant, then vacancy ascending) keeps the tie-break.
     order = np.argsort(-pairs.score, kind="stable")
     room = pairs.capacity.tolist()
+    # A vacancy outside every group draws on a limit nobody reaches.
+    group_of = (
+        [-1] * pairs.n_vacancies
+        if vacancy_groups is None
+        else np.asarray(vacancy_groups, np.int64).tolist()
+    )
+    group_room = [] if group_capacity is None else np.asarray(group_capacity).tolist()
+    group_room.append(pairs.n_applicants + 1)  # index -1: no group
     free = bytearray(b"\x01") * pairs.n_applicants
     vacancy = np.full(pairs.n_applicants, -1, np.int64).tolist()
     # Nobody more can be placed once this many are: stop scanning there.
@@ -601,9 +656,10 @@ def greedy_assignment(
     # A plain loop: about 0.25 us per pair (4M pairs in about a second); rounds of
     # vectorised "locally best" pairs give the same result but were slower at this size.
     for a, v in zip(pairs.applicant[order].tolist(), pairs.vacancy[order].tolist(), strict=True):
-        if free[a] and room[v]:
+        if free[a] and room[v] and group_room[group_of[v]]:
             free[a] = 0
             room[v] -= 1
+            group_room[group_of[v]] -= 1
             vacancy[a] = v
             left -= 1
             if not left:

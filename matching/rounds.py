@@ -75,6 +75,7 @@ def run_round(
     min_score: float = 0.0,
     groups: Sequence[Any] | None = None,
     floors: Mapping[Any, float] | None = None,
+    program_caps: Mapping[str, int] | None = None,
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
     with_greedy: bool = True,
 ) -> RoundResult:
@@ -85,9 +86,10 @@ def run_round(
     ``occupation`` (nobody with the work), ``destination`` (nobody who wants the country),
     ``dates`` (nobody there for the season), ``requirements`` (a required language or licence),
     ``supply`` (there were candidates, but fewer than the slots here and elsewhere: each of
-    them was placed, in this vacancy or another). Causes for an applicant without an offer
-    are the same filters, from their side, and ``competition`` (every vacancy they could take
-    was filled by others).
+    them was placed, in this vacancy or another), ``cap`` (the program's visa cap, given in
+    ``program_caps`` as the visas it has left, was reached). Causes for an applicant without an
+    offer are the same filters, from their side, and ``competition`` (every vacancy they could
+    take was filled by others).
 
     Examples
     --------
@@ -115,6 +117,25 @@ def run_round(
     )
     timings["candidates"] = time.perf_counter() - clock
     capacities = np.array([max(v.slots, 0) for v in vacancies], dtype=np.int64)
+    capped = sorted(program_caps or {})
+    limits = (
+        {
+            "vacancy_groups": np.array(
+                [
+                    capped.index(v.program) if v.program in (program_caps or {}) else -1
+                    for v in vacancies
+                ],
+                dtype=np.int64,
+            ),
+            "group_capacity": np.array(
+                [max(int(program_caps[c]), 0) for c in capped], dtype=np.int64
+            )
+            if program_caps
+            else np.zeros(0, dtype=np.int64),
+        }
+        if capped
+        else {}
+    )
     step = time.perf_counter()
     solved = assign(
         candidates.scores,
@@ -123,22 +144,28 @@ def run_round(
         min_score=min_score,
         groups=groups,
         floors=floors,
+        **limits,
     )
     timings["assignment"] = time.perf_counter() - step
     step = time.perf_counter()
-    if objective == "max_pathways" and not floors and min_score <= 0:
+    if objective == "max_pathways" and not floors and min_score <= 0 and not capped:
         # The exact solve is a maximum flow first: its count is the bound itself.
         upper_bound = solved.placed_without_floors
     else:
         upper_bound = max_flow_upper_bound(candidates.scores, capacities)
     greedy = (
-        int((greedy_assignment(candidates.scores, capacities, min_score=min_score) >= 0).sum())
+        int(
+            (
+                greedy_assignment(candidates.scores, capacities, min_score=min_score, **limits) >= 0
+            ).sum()
+        )
         if with_greedy
         else None
     )
     timings["baselines"] = time.perf_counter() - step
     matches = _matches(candidates, solved)
-    vacancy_cause, empty_slots = _empty_slots(candidates, solved, capacities)
+    full = _programs_at_cap(vacancies, solved, program_caps or {})
+    vacancy_cause, empty_slots = _empty_slots(candidates, solved, capacities, vacancies, full)
     applicant_cause, unmatched = _unmatched(candidates, solved)
     timings = {k: round(v, 3) for k, v in timings.items()}
     stats = {
@@ -194,8 +221,19 @@ def _matches(candidates: Candidates, solved: Assignment) -> tuple[MatchedPair, .
     return tuple(out)
 
 
+def _programs_at_cap(
+    vacancies: Sequence[CandidateVacancy], solved: Assignment, caps: Mapping[str, int]
+) -> set[str]:
+    placed = Counter(vacancies[int(v)].program for v in solved.assignment[solved.assignment >= 0])
+    return {code for code, left in caps.items() if placed.get(code, 0) >= left}
+
+
 def _empty_slots(
-    candidates: Candidates, solved: Assignment, capacities: npt.NDArray[np.int64]
+    candidates: Candidates,
+    solved: Assignment,
+    capacities: npt.NDArray[np.int64],
+    vacancies: Sequence[CandidateVacancy],
+    full: set[str],
 ) -> tuple[list[str], dict[str, int]]:
     taken = np.bincount(solved.assignment[solved.assignment >= 0], minlength=len(capacities))
     cause: list[str] = []
@@ -207,7 +245,9 @@ def _empty_slots(
             continue
         # With candidates, a slot stays empty only when all of them were placed (here or in
         # another vacancy): an exact maximum placement would otherwise have used them.
-        reason = str(candidates.vacancy_reason[j]) or "supply"
+        reason = str(candidates.vacancy_reason[j]) or (
+            "cap" if vacancies[j].program in full else "supply"
+        )
         cause.append(reason)
         empty[reason] += left
     return cause, dict(empty.most_common())

@@ -114,8 +114,8 @@ def load_reference(official_dir: Path | None) -> None:
 
 
 @main.command("seed-demo")
-@click.option("--applicants", default=300, show_default=True, type=click.IntRange(0, 100000))
-@click.option("--vacancies", default=200, show_default=True, type=click.IntRange(0, 100000))
+@click.option("--applicants", default=300, show_default=True, type=click.IntRange(0, 2_000_000))
+@click.option("--vacancies", default=200, show_default=True, type=click.IntRange(0, 200_000))
 @click.option("--seed", default=2027, show_default=True, type=int)
 def seed_demo(applicants: int, vacancies: int, seed: int) -> None:
     """Create realistic synthetic demo data and demo logins (re-running adds nothing new)."""

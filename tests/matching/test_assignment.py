@@ -558,3 +558,39 @@ def test_greedy_is_the_obvious_baseline_with_a_fixed_tie_break(
     scores, capacities = instance
     expected = reference_greedy(scores, capacities)
     assert greedy_assignment(scores, capacities).tolist() == expected.tolist()
+
+
+def test_a_shared_limit_caps_several_vacancies_together() -> None:
+    """A program's visa cap: two vacancies of one program may take two people in all."""
+    from matching.assignment import assign
+
+    scores = sp.csr_array(np.array([[0.9, 0.0, 0.5], [0.0, 0.8, 0.5], [0.7, 0.7, 0.0]]))
+    capacities = [2, 2, 2]
+    free = assign(scores, capacities)
+    assert free.matched == 3
+    capped = assign(scores, capacities, vacancy_groups=[0, 0, -1], group_capacity=[1])
+    taken = capped.assignment
+    assert capped.matched == 3  # the cap sends someone to the uncapped vacancy
+    assert int(np.isin(taken, [0, 1]).sum()) == 1
+    greedy = greedy_assignment(scores, capacities, vacancy_groups=[0, 0, -1], group_capacity=[1])
+    assert int(np.isin(greedy, [0, 1]).sum()) <= 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_shared_limits_are_never_exceeded(seed: int) -> None:
+    from matching.assignment import assign, max_flow_upper_bound
+
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 9)), int(rng.integers(1, 6))
+    mask = rng.random((n, m)) < 0.6
+    scores = sp.csr_array(np.where(mask, rng.random((n, m)), 0.0) * mask)
+    scores = sp.csr_array((scores.data, scores.indices, scores.indptr), shape=(n, m))
+    caps = rng.integers(0, 3, m)
+    groups = rng.integers(-1, 2, m)
+    limits = rng.integers(0, 3, 2)
+    result = assign(scores, caps, vacancy_groups=groups, group_capacity=limits)
+    placed = result.assignment[result.assignment >= 0]
+    for g in (0, 1):
+        assert int(np.isin(placed, np.flatnonzero(groups == g)).sum()) <= limits[g]
+    assert result.matched <= max_flow_upper_bound(scores, caps)

@@ -281,3 +281,17 @@ def test_an_outcome_model_is_used_only_with_enough_outcomes_and_reports_calibrat
         if count >= 50:
             assert abs(predicted - observed) < 0.15
     assert scoring.OutcomeModel().fit(features[:50], completed[:50].astype(int)) is None
+
+
+def test_a_program_cap_limits_the_round_and_is_named_as_the_cause() -> None:
+    people = [person(jobs=(("9214", 24),)) for _ in range(6)]
+    landscaping = [job("US-H2B", "9214", slots=3), job("US-H2B", "9214", slots=3)]
+    free = run_round(people, landscaping, CATALOG, families=FAMILIES)
+    assert free.stats["matched"] == 6
+    capped = run_round(
+        people, landscaping, CATALOG, families=FAMILIES, program_caps={"US-H2B": 2}
+    )
+    assert capped.stats["matched"] == 2 == capped.stats["upper_bound"]
+    assert capped.stats["greedy"] <= 2
+    assert capped.empty_slots == {"cap": 4}
+    assert capped.unmatched == {"competition": 4}
