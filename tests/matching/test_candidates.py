@@ -65,7 +65,7 @@ def job(program: str = "US-H2A", isco: str = "9211", slots: int = 2, **extra) ->
         end_date=end,
         housing_provided=True,
         transport_provided=True,
-        agricultural=isco.startswith(("92", "61")),
+        agricultural=program != "US-H2B" and isco.startswith(("92", "61")),
         temporary_need="seasonal",
         employer_inm_registered=True,
     )
