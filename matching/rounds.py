@@ -148,9 +148,11 @@ def run_round(
     )
     timings["assignment"] = time.perf_counter() - step
     step = time.perf_counter()
-    if objective == "max_pathways" and not floors and min_score <= 0 and not capped:
+    if objective == "max_pathways" and not floors:
         # The exact solve is a maximum flow first: its count is the bound itself.
         upper_bound = solved.placed_without_floors
+    elif capped:
+        upper_bound = assign(candidates.scores, capacities, **limits).matched
     else:
         upper_bound = max_flow_upper_bound(candidates.scores, capacities)
     greedy = (
