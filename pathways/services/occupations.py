@@ -7,7 +7,6 @@ resolves with the same data; each process rebuilds it when the reference version
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, insert
 from sqlmodel import Session, select
@@ -16,9 +15,7 @@ from matching.occupations import Alias, OccupationRecord, OccupationResolver
 from pathways.models import Occupation, OccupationAlias, OccupationCode, ReferenceVersion
 from pathways.reference.occupations import load_project_occupations, with_official_records
 from pathways.services.cache import VersionedCache
-
-if TYPE_CHECKING:
-    from pathways.services.reference import LoadReport
+from pathways.services.reference_versions import LoadReport, bump_version, digest_of
 
 OFFICIAL_PREFIX = "official:"
 SYSTEMS = (("SOC2018", "soc2018"), ("NOC2021", "noc2021"), ("SINCO2019", "sinco2019"))
@@ -28,8 +25,6 @@ def load_occupations(
     session: Session, data_dir: Path, official_dir: Path | None, report: LoadReport
 ) -> None:
     """Replace the project's occupations (and the official ones when `official_dir` is given)."""
-    from pathways.services.reference import bump_version, digest_of
-
     records, aliases = load_project_occupations(data_dir)
     official_aliases: list[Alias] | None = None
     if official_dir is not None:
