@@ -15,7 +15,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-SCRIPTS = ("bench_resolver.py", "bench_eligibility.py", "bench_import.py")
+SCRIPTS = (
+    "bench_resolver.py",
+    "bench_evaluation.py",
+    "bench_eligibility.py",
+    "bench_import.py",
+)
 TIMEOUT = 1800  # seconds per script
 
 

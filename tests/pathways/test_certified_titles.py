@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from matching.certified_titles import CERTIFIED_SOURCE, CertifiedTitle, learn_aliases
+from matching.certified_titles import CERTIFIED_SOURCE, MAX_WEIGHT, CertifiedTitle, learn_aliases
 from pathways.models import OccupationAlias, ReferenceVersion
 from pathways.services import occupations
 from pathways.services.reference import load_reference
@@ -109,7 +109,7 @@ def test_learning_pools_spellings_and_drops_minority_codes():
     # "Farm worker" normalises differently ("farm worker"), so it stands on its own.
     assert set(by_lang) == {("en", "45-2092"), ("en", "45-2093"), ("es", "45-2092")}
     assert by_lang["en", "45-2092"].text == "Farmworker"  # the commonest spelling
-    assert by_lang["en", "45-2092"].weight == 2.0  # 9 records: capped
+    assert by_lang["en", "45-2092"].weight == MAX_WEIGHT  # 9 records: capped
     assert by_lang["es", "45-2092"].weight < by_lang["en", "45-2092"].weight
     minority = [
         CertifiedTitle("Packer", "en", "SOC2018", "53-7064", "9321", 19, "53-7064"),
