@@ -214,11 +214,13 @@ class OccupationResolver:
                 in_row[isco] = in_row.get(isco, 0.0) + self.aliases[ai].weight
             for ai in members:
                 self._row_support[ai] = in_row[self.aliases[ai].isco08]
-        # The first alias of each unit group (its record's own title): what a mixed-farming
+        # The record's own title of each unit group, by language: what a mixed-farming
         # candidate reports as matched.
-        self._record_alias: dict[str, int] = {}
+        self._record_alias: dict[tuple[str, str | None], int] = {}
         for ai, alias in enumerate(self.aliases):
-            self._record_alias.setdefault(alias.isco08, ai)
+            if alias.source == "official":
+                self._record_alias.setdefault((alias.isco08, alias.lang), ai)
+                self._record_alias.setdefault((alias.isco08, None), ai)
         self._prefer_cache: dict[_PreferKey, list[float]] = {}
 
         self._compounds = frozenset(t for toks in self._row_tokens for t in toks)
@@ -516,24 +518,26 @@ class OccupationResolver:
                         socs[qi],
                     )
         for qi, part_ids in part_queries.items():
-            self._mix(results[qi], [results[pi] for pi in part_ids])
+            self._mix(results[qi], [results[pi] for pi in part_ids], lang)
         return [
             self._candidates(best, soc, lang, limit, prefer)
             for best, soc in zip(results[: len(titles)], socs[: len(titles)], strict=True)
         ]
 
-    def _mix(self, best: dict[str, _Best], parts: list[dict[str, _Best]]) -> None:
+    def _mix(self, best: dict[str, _Best], parts: list[dict[str, _Best]], lang: str | None) -> None:
         """Offer the mixed farming group when the parts are crop and animal occupations, with
         the weaker part's score (kept when the title itself already scores it higher)."""
         tops = [max(p.items(), key=lambda kv: (kv[1][0], kv[0])) for p in parts if p]
         group = mixed_group([isco for isco, _ in tops])
-        if group is None or group not in self._records:
+        if group is None:
+            return
+        ai = self._record_alias.get((group, lang), self._record_alias.get((group, None)))
+        if ai is None:  # no such group among the records (or it has no title)
             return
         score = min(entry[0] for isco, entry in tops if farm_activity(isco))
         prev = best.get(group)
         if prev is None or score > prev[0]:
-            alias = self.aliases[self._record_alias[group]]
-            best[group] = (score, alias.weight, 0.0, 0.0, self._record_alias[group])
+            best[group] = (score, self.aliases[ai].weight, 0.0, 0.0, ai)
 
     def _block(self, query: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(query, row) pairs, the best ``_BLOCK_ROWS`` rows of each query, and their
