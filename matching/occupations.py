@@ -478,21 +478,38 @@ class OccupationResolver:
         self, titles: list[str], lang: str | None, limit: int, prefer: _PreferKey = ()
     ) -> list[tuple[Candidate, ...]]:
         pf = self._prefer_factors(prefer)
-        # Each coordinated part of a title ("milpa", "ganado") is resolved as a query of its own.
-        queries = list(titles)
-        part_queries: dict[int, list[int]] = {}
+        results, socs = self._score(titles, lang, pf)
+        # A title joining activities whose candidates include farm work: each part ("milpa",
+        # "ganado") is resolved on its own, and crop + animal parts offer mixed farming.
+        # Other titles skip this (most "X and Y" titles are not about farms).
+        parts_of: dict[int, tuple[str, ...]] = {}
         for qi, title in enumerate(titles):
             parts = coordinated_parts(title) if isinstance(title, str) else ()
-            if parts:
-                part_queries[qi] = list(range(len(queries), len(queries) + len(parts)))
-                queries += parts
+            if parts and any(farm_activity(isco) for isco in _top(results[qi], 5)):
+                parts_of[qi] = parts
+        if parts_of:
+            flat = [part for parts in parts_of.values() for part in parts]
+            part_results, _ = self._score(flat, lang, pf)
+            start = 0
+            for qi, parts in parts_of.items():
+                self._mix(results[qi], part_results[start : start + len(parts)], lang)
+                start += len(parts)
+        return [
+            self._candidates(best, soc, lang, limit, prefer)
+            for best, soc in zip(results, socs, strict=True)
+        ]
+
+    def _score(
+        self, titles: list[str], lang: str | None, pf: list[float] | None
+    ) -> tuple[list[dict[str, _Best]], list[dict[str, tuple[float, float, str]]]]:
+        """Per title: the best score of every unit group reached, and its best SOC alias."""
         variants: list[tuple[int, float, tuple[str, ...]]] = []
-        for qi, title in enumerate(queries):
+        for qi, title in enumerate(titles):
             vs = self._query_variants(title) if isinstance(title, str) else ()
             for k, toks in enumerate(vs):
                 variants.append((qi, 1.0 if k == 0 else _HEAD_VARIANT, toks))
-        results: list[dict[str, _Best]] = [{} for _ in queries]
-        socs: list[dict[str, tuple[float, float, str]]] = [{} for _ in queries]
+        results: list[dict[str, _Best]] = [{} for _ in titles]
+        socs: list[dict[str, tuple[float, float, str]]] = [{} for _ in titles]
         if variants and self._row_tokens:
             query = self._matrix([_features(v[2], self._compounds) for v in variants])
             pairs_q, pairs_r, cosines = self._block(query)
@@ -517,12 +534,7 @@ class OccupationResolver:
                         results[qi],
                         socs[qi],
                     )
-        for qi, part_ids in part_queries.items():
-            self._mix(results[qi], [results[pi] for pi in part_ids], lang)
-        return [
-            self._candidates(best, soc, lang, limit, prefer)
-            for best, soc in zip(results[: len(titles)], socs[: len(titles)], strict=True)
-        ]
+        return results, socs
 
     def _mix(self, best: dict[str, _Best], parts: list[dict[str, _Best]], lang: str | None) -> None:
         """Offer the mixed farming group when the parts are crop and animal occupations, with
@@ -684,6 +696,11 @@ class OccupationResolver:
             titles=rec.titles,
             matched=matched,
         )
+
+
+def _top(best: Mapping[str, _Best], k: int) -> list[str]:
+    """The ``k`` best-scoring unit groups of a scored title."""
+    return sorted(best, key=lambda isco: -best[isco][0])[:k]
 
 
 def resolve(
