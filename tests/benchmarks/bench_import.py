@@ -78,6 +78,11 @@ def parse_time(body: bytes) -> tuple[float, int]:
     return best, n
 
 
+def parse_line(rows: int, seconds: float) -> str:
+    return (f"  parse in-process (parser only): {rows} rows in {seconds:.2f} s "
+            f"(target < {PARSE_TARGET_SECONDS:.0f} s)")
+
+
 def accounted(report: dict[str, Any]) -> bool:
     return report["received"] == (report["created"] + report["updated"] + report["unchanged"]
                                   + len(report["rejected"]))
@@ -110,13 +115,13 @@ def main() -> int:
     print()
     print(f"{NAME}: {SNAPSHOT} ({len(body) / 1e6:.1f} MB, {rows} data rows); SQLite; "
           "gunicorn --workers 1 --timeout 300")
-    print(f"  setup (db upgrade + load-reference): {setup:.1f} s; {os.cpu_count()} CPU(s)")
+    print(f"  setup (db upgrade + load-reference): {setup:.1f} s; {os.cpu_count()} CPU(s); "
+          f"1-min load average {os.getloadavg()[0]:.2f}")
+    print(parse_line(parsed_rows, parse_seconds))
     print()
     print(f"  {'run':<14}{'HTTP':>5}{'received':>10}{'created':>9}{'updated':>9}"
           f"{'unchanged':>11}{'rejected':>10}{'seconds':>9}{'rows/s':>8}  identity")
     failures: list[str] = []
-    print(f"  parse in-process (parser only): {parsed_rows} rows in {parse_seconds:.2f} s "
-          f"(target < {PARSE_TARGET_SECONDS:.0f} s)")
     if parse_seconds >= PARSE_TARGET_SECONDS:
         failures.append(f"parse took {parse_seconds:.2f} s >= {PARSE_TARGET_SECONDS:.0f} s")
     if parsed_rows != rows:
