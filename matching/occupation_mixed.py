@@ -5,7 +5,7 @@ A job description that joins a crop activity and an animal activity ("milpa y ga
 groups: 9213 mixed crop and livestock farm labourers, 6130 mixed crop and animal producers,
 6330 subsistence mixed crop and livestock farmers. The resolver resolves each coordinated
 part on its own and, when one part is a crop occupation and another an animal one, offers the
-mixed group with the weaker part's score.
+mixed group with the mean score of those parts.
 """
 
 from __future__ import annotations

@@ -118,6 +118,7 @@ _HEAD_VARIANT = 0.95  # factor for a match on the head of "Title - tail"
 _WEIGHT_POWER = 0.2  # score factor of an alias = weight ** power
 _BLOCK_MAX_DF = 0.01  # char 3-grams in more rows than this share do not block (too common)
 _BLOCK_ROWS = 64  # rows per query kept from blocking, rescored by exact cosine
+_PART_MARGIN = 0.9  # a part of "X y Y" names a farm activity scoring this share of its best
 
 
 _PreferKey = tuple[tuple[str, float], ...]
@@ -537,16 +538,33 @@ class OccupationResolver:
         return results, socs
 
     def _mix(self, best: dict[str, _Best], parts: list[dict[str, _Best]], lang: str | None) -> None:
-        """Offer the mixed farming group when the parts are crop and animal occupations, with
-        the weaker part's score (kept when the title itself already scores it higher)."""
-        tops = [max(p.items(), key=lambda kv: (kv[1][0], kv[0])) for p in parts if p]
-        group = mixed_group([isco for isco, _ in tops])
+        """Offer the mixed farming group when the parts are crop and animal occupations.
+
+        A part counts as the farm activity it names best, if that is within
+        ``_PART_MARGIN`` of its best candidate ("ganado" is a livestock word even where an
+        advisor's title scores as well). The mixed group scores the mean of those parts: it
+        accounts for the whole title, where a crop or an animal title accounts for half.
+        """
+        farm: list[tuple[str, float]] = []
+        for part in parts:
+            if not part:
+                continue
+            top = max(entry[0] for entry in part.values())
+            near = [
+                (entry[0], isco)
+                for isco, entry in part.items()
+                if farm_activity(isco) and entry[0] >= _PART_MARGIN * top
+            ]
+            if near:
+                score, isco = max(near)
+                farm.append((isco, score))
+        group = mixed_group([isco for isco, _ in farm])
         if group is None:
             return
         ai = self._record_alias.get((group, lang), self._record_alias.get((group, None)))
         if ai is None:  # no such group among the records (or it has no title)
             return
-        score = min(entry[0] for isco, entry in tops if farm_activity(isco))
+        score = sum(score for _, score in farm) / len(farm)
         prev = best.get(group)
         if prev is None or score > prev[0]:
             best[group] = (score, self.aliases[ai].weight, 0.0, 0.0, ai)

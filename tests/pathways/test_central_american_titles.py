@@ -92,3 +92,17 @@ def test_the_reported_faults_are_gone(resolver: OccupationResolver) -> None:
     # Accents and case do not matter.
     assert resolver.resolve("GUARDIA DE SEGURIDAD", lang="es")[0].isco08 == "5414"
     assert resolver.resolve("albanil", lang="es")[0].isco08 == "7112"
+
+
+@pytest.mark.slow
+def test_the_reported_faults_are_gone_with_the_official_files_loaded() -> None:
+    """As `pathways load-reference --from ../shared/data` serves them (ESCO's 150,000 labels
+    bring "asesor de ganado" and "inspectora de trabajo" into play)."""
+    from tests.conftest import SHARED_DATA
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"../shared/data not present ({SHARED_DATA}): this test reads the real files")
+    resolver = build_resolver(PROJECT_ROOT / "data", SHARED_DATA, cache_size=0)
+    milpa = resolver.resolve("trabajo en la milpa y con ganado", lang="es")[0]
+    assert milpa.isco08 in {"9213", "6130"}, milpa
+    assert resolver.resolve("Guardia de seguridad", lang="es")[0].isco08 == "5414"
