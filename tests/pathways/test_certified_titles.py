@@ -117,3 +117,29 @@ def test_learning_pools_spellings_and_drops_minority_codes():
     ]
     assert [a.soc2018 for a in learn_aliases(minority)] == ["53-7064"]  # 5 % < 20 %
     assert learn_aliases(obs) == learned  # deterministic
+
+
+def test_learn_titles_command_is_idempotent(client, auth_header, runner, session):
+    from pathways.cli import main
+
+    _import(client, auth_header("admin"), _h2a([("H-300-27002-000001", TITLE, "45-2093")]))
+    first = runner.invoke(main, ["learn-titles"])
+    assert first.exit_code == 0, first.output
+    assert "certified titles: 1 records, 1 learned aliases (+0 ~0 -0)" in first.output
+    assert len(_learned(session)) == 1
+
+
+def test_a_ministry_file_teaches_its_own_country_codes(client, auth_header, session):
+    header = (PROJECT_ROOT / "data" / "templates" / "vacancies.csv").read_text().splitlines()[0]
+    row = (
+        "MX-2027-SINCO-001,MX-TVTF,Ayudante de corte de sandía,6,MX,MX-CHP,Tapachula,30700,"
+        "Rancho El Sol,es,SINCO2019,9111,320,MXN,day,48,2027-03-01,2027-06-30,no,no,0,es,,open"
+    )
+    data = f"{header}\n{row}\n".encode()
+    _import(client, auth_header("ministry", "MX"), data, fmt="csv")
+    (alias,) = _learned(session)
+    assert (alias.text, alias.isco08, alias.source) == (
+        "Ayudante de corte de sandía",
+        "9211",
+        "certified:SINCO2019",
+    )
