@@ -28,6 +28,9 @@ _NOISE_WORDS = _wordset(
     "temporada saisonnier saisonniere saisonniers temporaire temporaires "
     "urgent hiring needed wanted vacancy vacancies opening openings position positions "
     "job jobs puesto vacante vacantes poste postes "
+    # Spanish descriptions of one's work ("trabajo en la milpa", "trabajos de albañilería")
+    # name the activity after it: alone, "trabajo" would match any title that has it.
+    "trabajo trabajos "
     "ii iii iv vi vii viii ix"
 )
 _NOISE_RE = re.compile(

@@ -16,8 +16,12 @@ forms and spelling mistakes:
 3. *Rerank*: the shortlist is rescored with rapidfuzz (order-insensitive token sort ratio
    and the ratio of the space-less strings), weighted by alias weight, language hint and
    the optional ``prefer`` domain hint (code prefix → factor), and aggregated per ISCO
-   unit group. Equal scores go to the SOC with the most alias evidence in its group; a
-   winning alias without a SOC reports the SOC of its group's best SOC-carrying alias.
+   unit group. Equal scores go to the SOC with the most alias evidence in its group, then
+   to the group with the most aliases spelled like the winning one ("cocinero" is an ESCO
+   label of both chefs and cooks, but also the ISCO title of cooks); a winning alias without
+   a SOC reports the SOC of its group's best SOC-carrying alias.
+4. *Two activities*: a title joining a crop and an animal activity ("milpa y ganado") also
+   offers ISCO-08's mixed farming group (:mod:`matching.occupation_mixed`).
 
 The module is pure: callers pass records and aliases in; nothing is read from disk. The
 records, aliases and candidates are defined in :mod:`matching.occupation_records`.
@@ -37,6 +41,7 @@ from rapidfuzz import fuzz
 
 # Records, aliases, candidates and normalise_title were defined here before the module was
 # split; callers still import them from here (hence their place in __all__).
+from matching.occupation_mixed import coordinated_parts, farm_activity, mixed_group
 from matching.occupation_records import Alias, Candidate, OccupationRecord
 from matching.occupation_text import _GENERIC_LEAD, _tokens, _variants, normalise_title
 from matching.title_vectors import _features, _Space
@@ -113,9 +118,12 @@ _HEAD_VARIANT = 0.95  # factor for a match on the head of "Title - tail"
 _WEIGHT_POWER = 0.2  # score factor of an alias = weight ** power
 _BLOCK_MAX_DF = 0.01  # char 3-grams in more rows than this share do not block (too common)
 _BLOCK_ROWS = 64  # rows per query kept from blocking, rescored by exact cosine
+_PART_MARGIN = 0.9  # a part of "X y Y" names a farm activity scoring this share of its best
 
 
 _PreferKey = tuple[tuple[str, float], ...]
+# Per unit group: score, alias weight, SOC alias mass, row support, alias index.
+_Best = tuple[float, float, float, float, int]
 
 
 def _prefer_key(prefer: Mapping[str, float] | None) -> _PreferKey:
@@ -197,6 +205,23 @@ class OccupationResolver:
         self._row_key = [" ".join(t) for t in self._row_tokens]
         self._row_compact = ["".join(t) for t in self._row_tokens]
         self._alias_factor = [a.weight**_WEIGHT_POWER for a in self.aliases]
+        # Weight of the aliases that share an alias's normalised row and unit group: how many
+        # ways the group spells this title (the last tie-break between groups).
+        self._row_support = [0.0] * len(self.aliases)
+        for members in self._row_aliases:
+            in_row: dict[str, float] = {}
+            for ai in members:
+                isco = self.aliases[ai].isco08
+                in_row[isco] = in_row.get(isco, 0.0) + self.aliases[ai].weight
+            for ai in members:
+                self._row_support[ai] = in_row[self.aliases[ai].isco08]
+        # The record's own title of each unit group, by language: what a mixed-farming
+        # candidate reports as matched.
+        self._record_alias: dict[tuple[str, str | None], int] = {}
+        for ai, alias in enumerate(self.aliases):
+            if alias.source == "official":
+                self._record_alias.setdefault((alias.isco08, alias.lang), ai)
+                self._record_alias.setdefault((alias.isco08, None), ai)
         self._prefer_cache: dict[_PreferKey, list[float]] = {}
 
         self._compounds = frozenset(t for toks in self._row_tokens for t in toks)
@@ -454,12 +479,37 @@ class OccupationResolver:
         self, titles: list[str], lang: str | None, limit: int, prefer: _PreferKey = ()
     ) -> list[tuple[Candidate, ...]]:
         pf = self._prefer_factors(prefer)
+        results, socs = self._score(titles, lang, pf)
+        # A title joining activities whose candidates include farm work: each part ("milpa",
+        # "ganado") is resolved on its own, and crop + animal parts offer mixed farming.
+        # Other titles skip this (most "X and Y" titles are not about farms).
+        parts_of: dict[int, tuple[str, ...]] = {}
+        for qi, title in enumerate(titles):
+            parts = coordinated_parts(title) if isinstance(title, str) else ()
+            if parts and any(farm_activity(isco) for isco in _top(results[qi], 5)):
+                parts_of[qi] = parts
+        if parts_of:
+            flat = [part for parts in parts_of.values() for part in parts]
+            part_results, _ = self._score(flat, lang, pf)
+            start = 0
+            for qi, parts in parts_of.items():
+                self._mix(results[qi], part_results[start : start + len(parts)], lang)
+                start += len(parts)
+        return [
+            self._candidates(best, soc, lang, limit, prefer)
+            for best, soc in zip(results, socs, strict=True)
+        ]
+
+    def _score(
+        self, titles: list[str], lang: str | None, pf: list[float] | None
+    ) -> tuple[list[dict[str, _Best]], list[dict[str, tuple[float, float, str]]]]:
+        """Per title: the best score of every unit group reached, and its best SOC alias."""
         variants: list[tuple[int, float, tuple[str, ...]]] = []
         for qi, title in enumerate(titles):
             vs = self._query_variants(title) if isinstance(title, str) else ()
             for k, toks in enumerate(vs):
                 variants.append((qi, 1.0 if k == 0 else _HEAD_VARIANT, toks))
-        results: list[dict[str, tuple[float, float, float, int]]] = [{} for _ in titles]
+        results: list[dict[str, _Best]] = [{} for _ in titles]
         socs: list[dict[str, tuple[float, float, str]]] = [{} for _ in titles]
         if variants and self._row_tokens:
             query = self._matrix([_features(v[2], self._compounds) for v in variants])
@@ -485,10 +535,39 @@ class OccupationResolver:
                         results[qi],
                         socs[qi],
                     )
-        return [
-            self._candidates(best, soc, lang, limit, prefer)
-            for best, soc in zip(results, socs, strict=True)
-        ]
+        return results, socs
+
+    def _mix(self, best: dict[str, _Best], parts: list[dict[str, _Best]], lang: str | None) -> None:
+        """Offer the mixed farming group when the parts are crop and animal occupations.
+
+        A part counts as the farm activity it names best, if that is within
+        ``_PART_MARGIN`` of its best candidate ("ganado" is a livestock word even where an
+        advisor's title scores as well). The mixed group scores the mean of those parts: it
+        accounts for the whole title, where a crop or an animal title accounts for half.
+        """
+        farm: list[tuple[str, float]] = []
+        for part in parts:
+            if not part:
+                continue
+            top = max(entry[0] for entry in part.values())
+            near = [
+                (entry[0], isco)
+                for isco, entry in part.items()
+                if farm_activity(isco) and entry[0] >= _PART_MARGIN * top
+            ]
+            if near:
+                score, isco = max(near)
+                farm.append((isco, score))
+        group = mixed_group([isco for isco, _ in farm])
+        if group is None:
+            return
+        ai = self._record_alias.get((group, lang), self._record_alias.get((group, None)))
+        if ai is None:  # no such group among the records (or it has no title)
+            return
+        score = sum(score for _, score in farm) / len(farm)
+        prev = best.get(group)
+        if prev is None or score > prev[0]:
+            best[group] = (score, self.aliases[ai].weight, 0.0, 0.0, ai)
 
     def _block(self, query: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(query, row) pairs, the best ``_BLOCK_ROWS`` rows of each query, and their
@@ -531,11 +610,11 @@ class OccupationResolver:
         pf: list[float] | None,
         rows: np.ndarray,
         cosines: np.ndarray,
-        best: dict[str, tuple[float, float, float, int]],
+        best: dict[str, _Best],
         socs: dict[str, tuple[float, float, str]],
     ) -> None:
         """Score the shortlisted rows into ``best`` (unit group → score, weight, SOC alias
-        mass, alias index) and ``socs`` (unit group → score, mass, SOC of its best
+        mass, row support, alias index) and ``socs`` (unit group → score, mass, SOC of its best
         SOC-carrying alias)."""
         if len(rows) > self.shortlist:
             top = np.argpartition(-cosines, self.shortlist - 1)[: self.shortlist]
@@ -563,9 +642,10 @@ class OccupationResolver:
                 # Ties (the same text under several codes) go to the SOC with the most
                 # alias evidence for this unit group.
                 mass = self._alias_mass[ai]
+                support = self._row_support[ai]
                 prev = best.get(alias.isco08)
-                if prev is None or (score, alias.weight, mass) > prev[:3]:
-                    best[alias.isco08] = (score, alias.weight, mass, ai)
+                if prev is None or (score, alias.weight, mass, support) > prev[:4]:
+                    best[alias.isco08] = (score, alias.weight, mass, support, ai)
                 if alias.soc2018:
                     sprev = socs.get(alias.isco08)
                     if sprev is None or (score, mass) > sprev[:2]:
@@ -573,17 +653,17 @@ class OccupationResolver:
 
     def _candidates(
         self,
-        best: dict[str, tuple[float, float, float, int]],
+        best: dict[str, _Best],
         socs: dict[str, tuple[float, float, str]],
         lang: str | None,
         limit: int,
         prefer: _PreferKey,
     ) -> tuple[Candidate, ...]:
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], -kv[1][2], kv[0]))[
-            :limit
-        ]
+        ranked = sorted(
+            best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], -kv[1][2], -kv[1][3], kv[0])
+        )[:limit]
         out = []
-        for isco, (score, _, _, ai) in ranked:
+        for isco, (score, _, _, _, ai) in ranked:
             rec = self._records[isco]
             alias = self.aliases[ai]
             first = alias.soc2018 or self._default_soc(rec, socs.get(isco), prefer)
@@ -634,6 +714,11 @@ class OccupationResolver:
             titles=rec.titles,
             matched=matched,
         )
+
+
+def _top(best: Mapping[str, _Best], k: int) -> list[str]:
+    """The ``k`` best-scoring unit groups of a scored title."""
+    return sorted(best, key=lambda isco: -best[isco][0])[:k]
 
 
 def resolve(

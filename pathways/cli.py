@@ -113,6 +113,23 @@ def load_reference(official_dir: Path | None) -> None:
         click.echo(line)
 
 
+@main.command("learn-titles")
+def learn_titles() -> None:
+    """Learn job titles from the stored certified vacancies (OFLC, SeasonalJobs, LMIA, a
+    ministry's own files): each title and its official code become weighted evidence for the
+    occupation resolver. Imports do this after every batch; re-running changes nothing."""
+    from pathways.services import occupations
+    from pathways.services.audit import Actor
+
+    _, engine = _context()
+    with _session(engine) as session:
+        report = occupations.learn_from_certified_vacancies(
+            session, actor=Actor.system("learn-titles")
+        )
+        session.commit()
+    click.echo(report.line())
+
+
 @main.command("seed-demo")
 @click.option("--applicants", default=300, show_default=True, type=click.IntRange(0, 2_000_000))
 @click.option("--vacancies", default=200, show_default=True, type=click.IntRange(0, 200_000))

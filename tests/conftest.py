@@ -139,12 +139,19 @@ def app(database_url: str) -> Iterator[Any]:
 
 def _empty_tables(engine: Any) -> None:
     """Delete what a test wrote, keeping the reference data (rule versions a test added through
-    the web go too: they point at the test's users)."""
+    the web go too: they point at the test's users; so do titles learned from its imports)."""
     from pathways.db import metadata
 
     tables = [t for t in reversed(metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM program_rule WHERE origin <> 'data'"))
+        # Titles learned from a test's certified imports go with its vacancies; the version moves
+        # so no process keeps a resolver that still knows them.
+        learned = conn.execute(text("DELETE FROM occupation_alias WHERE source LIKE 'certified:%'"))
+        if learned.rowcount:
+            conn.execute(
+                text("UPDATE reference_version SET version = version + 1 WHERE key = 'occupations'")
+            )
         for table in tables:
             conn.execute(table.delete())
     engine.dispose()

@@ -18,7 +18,7 @@ from pathways import jobs
 from pathways.db import utcnow
 from pathways.imports import ImportFormatError, ParsedFile, iter_parse
 from pathways.models import ImportBatch, Job, User, Vacancy
-from pathways.services import vacancies
+from pathways.services import occupations, vacancies
 from pathways.services.audit import Actor, record
 
 CHUNK = 500
@@ -79,6 +79,7 @@ def run_import(
             data_dir=data_dir,
             progress=progress,
         )
+        occupations.learn_from_certified_vacancies(session, batch=batch)
         batch.received = len(parsed.rows)
         batch.created, batch.updated, batch.unchanged = (
             counts["created"],

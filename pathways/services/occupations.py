@@ -1,4 +1,5 @@
-"""Occupations: persist the ISCO-08 hub and its titles, and serve a cached resolver.
+"""Occupations: persist the ISCO-08 hub and its titles, and serve a cached resolver that also
+knows the titles learned from certified vacancies (`learned_titles`, re-exported here).
 
 The resolver is built from the database (not from files), so every web host and worker
 resolves with the same data; each process rebuilds it when the reference version changes.
@@ -7,18 +8,30 @@ resolves with the same data; each process rebuilds it when the reference version
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert
-from sqlmodel import Session, select
+from sqlalchemy import and_, delete, insert
+from sqlmodel import Session, col, select
 
+from matching.certified_titles import CERTIFIED_SOURCE
 from matching.occupations import Alias, OccupationRecord, OccupationResolver
 from pathways.models import Occupation, OccupationAlias, OccupationCode, ReferenceVersion
 from pathways.reference.occupations import load_project_occupations, with_official_records
 from pathways.services.cache import VersionedCache
+from pathways.services.learned_titles import (
+    LearnReport,
+    certified_titles,
+    learn_from_certified_vacancies,
+)
+from pathways.services.reference_versions import LoadReport, bump_version, digest_of
 
-if TYPE_CHECKING:
-    from pathways.services.reference import LoadReport
+__all__ = [
+    "LearnReport",
+    "build_resolver_from_db",
+    "certified_titles",
+    "get_resolver",
+    "learn_from_certified_vacancies",
+    "load_occupations",
+]
 
 OFFICIAL_PREFIX = "official:"
 SYSTEMS = (("SOC2018", "soc2018"), ("NOC2021", "noc2021"), ("SINCO2019", "sinco2019"))
@@ -28,8 +41,6 @@ def load_occupations(
     session: Session, data_dir: Path, official_dir: Path | None, report: LoadReport
 ) -> None:
     """Replace the project's occupations (and the official ones when `official_dir` is given)."""
-    from pathways.services.reference import bump_version, digest_of
-
     records, aliases = load_project_occupations(data_dir)
     official_aliases: list[Alias] | None = None
     if official_dir is not None:
@@ -66,12 +77,12 @@ def load_occupations(
         return
     session.exec(delete(Occupation))  # type: ignore[call-overload]
     session.exec(delete(OccupationCode))  # type: ignore[call-overload]
-    project_only = ~OccupationAlias.source.startswith(OFFICIAL_PREFIX)  # type: ignore[union-attr]
-    session.exec(
-        delete(OccupationAlias).where(  # type: ignore[call-overload]
-            project_only if official_aliases is None else True
-        )
-    )
+    # Titles learned from certified vacancies stay: they come from the vacancies, not files.
+    source = col(OccupationAlias.source)
+    replaced = ~source.startswith(CERTIFIED_SOURCE)
+    if official_aliases is None:
+        replaced = and_(replaced, ~source.startswith(OFFICIAL_PREFIX))
+    session.exec(delete(OccupationAlias).where(replaced))  # type: ignore[call-overload]
     session.execute(
         insert(Occupation),
         [

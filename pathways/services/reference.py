@@ -8,9 +8,6 @@ notices and rebuilds its cached catalog.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,55 +15,24 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from pathways.db import utcnow
-from pathways.models import Program, ProgramRule, ReferenceVersion
+from pathways.models import Program, ProgramRule
 from pathways.reference.programs import ProgramFileError, read_program_files
+from pathways.services import occupations
 from pathways.services.audit import Actor, record
+from pathways.services.reference_versions import LoadReport, bump_version, digest_of
+
+__all__ = [
+    "LoadReport",
+    "ReferenceError",
+    "bump_version",
+    "digest_of",
+    "load_reference",
+    "rule_row",
+]
 
 
 class ReferenceError(RuntimeError):  # noqa: A001 - the domain's name for it
     """Reference data that cannot be loaded; nothing was changed."""
-
-
-@dataclass
-class LoadReport:
-    programs: int = 0
-    rules_added: int = 0
-    rules_updated: int = 0
-    rules_removed: int = 0
-    occupations: int = 0
-    codes: int = 0
-    aliases: int = 0
-    official_files: list[str] = field(default_factory=list)
-    unknown_files: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        out = [
-            f"programs: {self.programs} loaded; rule versions +{self.rules_added} "
-            f"~{self.rules_updated} -{self.rules_removed}",
-            f"occupations: {self.occupations} groups, {self.codes} crosswalk codes, "
-            f"{self.aliases} titles",
-        ]
-        if self.official_files:
-            out.append("official files recognised: " + ", ".join(self.official_files))
-        if self.unknown_files:
-            out.append("files not recognised (ignored): " + ", ".join(self.unknown_files))
-        return out
-
-
-def digest_of(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def bump_version(session: Session, key: str, digest: str) -> ReferenceVersion:
-    row = session.get(ReferenceVersion, key)
-    if row is None:
-        row = ReferenceVersion(key=key, version=0)
-    if row.digest != digest or row.version == 0:
-        row.version += 1
-        row.digest = digest
-        row.loaded_at = utcnow()
-    session.add(row)
-    return row
 
 
 def load_reference(
@@ -85,8 +51,6 @@ def load_reference(
         raise ReferenceError(str(exc)) from None
     try:
         _load_programs(session, files, report)
-        from pathways.services import occupations
-
         occupations.load_occupations(session, data_dir, official_dir, report)
         record(
             session,

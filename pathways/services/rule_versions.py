@@ -22,7 +22,7 @@ from matching.eligibility import program_from_dict
 from pathways.models import Program, ProgramRule, User
 from pathways.services import programs
 from pathways.services.audit import Actor, record
-from pathways.services.reference import bump_version
+from pathways.services.reference_versions import bump_version
 
 LANGS = ("es", "en", "fr")
 CERTAINTIES = ("official", "secondary", "uncertain")

@@ -17,10 +17,12 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SCRIPTS = (
     "bench_resolver.py",
+    "bench_evaluation.py",
     "bench_eligibility.py",
     "bench_import.py",
     "bench_assignment.py",
     "bench_duplicates.py",
+    "bench_matching.py",
 )
 TIMEOUT = 1800  # seconds per script
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -88,14 +87,11 @@ def test_real_file_parses_every_row(fmt: str, relative: str, floor: float) -> No
     assert refs == [v.external_ref for v in again.valid]  # deterministic re-parse
 
 
-def test_seasonaljobs_snapshot_parses_fast() -> None:
+def test_seasonaljobs_snapshot_parses_every_row() -> None:
+    # The parse time (target < 10 s) is measured by tests/benchmarks/bench_import.py.
     data = real_file("us_oflc/seasonaljobs_job_orders_snapshot_2026-01.csv")
-    start = time.perf_counter()
     parsed = parse_file("seasonaljobs", data)
-    seconds = time.perf_counter() - start
-    print(f"\nSeasonalJobs snapshot: {len(parsed.rows)} rows in {seconds:.2f} s")
     assert len(parsed.rows) == 13557
-    assert seconds < 10
 
 
 def test_real_values_are_mapped_as_documented() -> None:

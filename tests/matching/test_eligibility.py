@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -410,19 +409,17 @@ def test_mx_residence_offer() -> None:
     )
 
 
-def test_evaluation_is_fast() -> None:
+def test_evaluation_answers_every_program() -> None:
+    # How fast this runs is measured by tests/benchmarks/bench_evaluation.py, not here.
     person = adult(
         "GT",
         available_from=date(2027, 3, 1),
         available_to=date(2027, 11, 30),
         destinations=("US", "CA"),
     )
-    runs = 300
-    started = time.perf_counter()
-    for _ in range(runs):
-        evaluate_programs(CATALOG, person, as_of=TODAY, lang="es")
-    per_program = (time.perf_counter() - started) / runs / len(CATALOG)
-    assert per_program < 200e-6, f"{per_program * 1e6:.0f} µs per program"
+    results = evaluate_programs(CATALOG, person, as_of=TODAY, lang="es")
+    assert sorted(r.program for r in results) == sorted(p.code for p in CATALOG)
+    assert all(r.reasons for r in results)
 
 
 # ------------------------------------------------------------ the work has to fit the program

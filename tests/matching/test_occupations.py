@@ -351,15 +351,61 @@ def test_arbitrary_text_never_raises_and_scores_are_bounded(title: str, lang: st
 _SHARED = OccupationResolver(RECORDS, ALIASES, cache_size=0)
 
 
+def test_two_activities_crop_and_animal_give_mixed_farming() -> None:
+    records = [
+        OccupationRecord("9211", {"es": "Peones agrícolas"}),
+        OccupationRecord("9212", {"es": "Peones ganaderos"}),
+        OccupationRecord("9213", {"es": "Peones de explotaciones mixtas"}),
+        OccupationRecord("6123", {"es": "Apicultores"}),
+        OccupationRecord("5120", {"es": "Cocineros"}),
+        OccupationRecord("9412", {"es": "Ayudantes de cocina"}),
+    ]
+    aliases = [
+        Alias("trabajador de milpa", "9211", "es"),
+        Alias("cuidador de ganado", "9212", "es"),
+        Alias("trabajo en la granja de abejas", "6123", "es"),
+        Alias("cocinero", "5120", "es"),
+        Alias("lavaplatos", "9412", "es"),
+    ]
+    r = OccupationResolver(records, aliases, cache_size=0)
+    assert r.resolve("trabajo en la milpa y con ganado", lang="es")[0].isco08 == "9213"
+    assert r.resolve("milpa & ganado")[0].isco08 == "9213"
+    # Two activities that are not crops and animals stay what they are.
+    assert r.resolve("cocinero y lavaplatos", lang="es")[0].isco08 in {"5120", "9412"}
+    # One activity is not mixed farming.
+    assert r.resolve("trabajo con ganado", lang="es")[0].isco08 == "9212"
+    assert [c.isco08 for c in r.resolve_many(["milpa y ganado"])[0]] == ["9213"]
+
+
+def test_a_title_shared_by_two_groups_goes_to_the_group_that_spells_it_more_ways() -> None:
+    # ESCO files "cocinero" under chefs (3434) and cooks (5120); cooks' ISCO title is
+    # "Cocineros" too, so cooks have more of that spelling.
+    records = [
+        OccupationRecord("3434", {"es": "Chefs"}),
+        OccupationRecord("5120", {"es": "Cocineros"}),
+    ]
+    aliases = [Alias("cocinero", "3434", "es"), Alias("cocinero", "5120", "es")]
+    r = OccupationResolver(records, aliases, cache_size=0)
+    first, second = r.resolve("cocinero", lang="es")[:2]
+    assert (first.isco08, second.isco08) == ("5120", "3434")
+    assert first.score == second.score
+
+
 def test_docstring_examples_run() -> None:
-    result = doctest.testmod(occupations)
-    assert result.attempted > 0 and result.failed == 0
+    import matching.certified_titles
+    import matching.occupation_mixed
+
+    for module in (occupations, matching.occupation_mixed, matching.certified_titles):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
 
 
 def test_library_stays_pure() -> None:
     import ast
     import inspect
 
+    import matching.certified_titles
+    import matching.occupation_mixed
     import matching.occupation_records
     import matching.occupation_text
     import matching.title_vectors
@@ -372,6 +418,8 @@ def test_library_stays_pure() -> None:
         matching.occupation_records,
         matching.occupation_text,
         matching.title_vectors,
+        matching.occupation_mixed,
+        matching.certified_titles,
     ]
     for module in modules:
         tree = ast.parse(inspect.getsource(module))
