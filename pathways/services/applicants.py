@@ -33,22 +33,13 @@ from pathways.models.enums import ORIGINS, ApplicantStatus
 from pathways.schemas.applicants import ApplicantCreate, ApplicantUpdate
 from pathways.services.audit import Actor, record
 
+# views catch ApplicantError from here
+from pathways.services.errors import ApplicantError as ApplicantError
+
 #: The consent text shown to people, by version (see the registration page).
 CONSENT_VERSION = "2026-12"
 # Below this resolver score a job title is too vague to name an occupation.
 MIN_OCCUPATION_SCORE = 0.45
-
-
-class ApplicantError(ValueError):
-    """A request about an applicant that cannot be done; ``field`` names what is wrong.
-
-    ``template`` is a literal English sentence (translated on pages), filled with ``params``.
-    """
-
-    def __init__(self, field: str, template: str, *, status: int = 422, **params: Any) -> None:
-        self.field, self.template, self.params, self.status = field, template, params, status
-        self.message = template % params if params else template
-        super().__init__(self.message)
 
 
 def name_key(name: str) -> str:

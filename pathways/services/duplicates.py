@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from sqlalchemy import or_
+from sqlmodel import Session, func, select
+
 from matching.duplicates import (
     ApplicantRecord,
     DuplicateIndex,
@@ -19,13 +22,11 @@ from matching.duplicates import (
     find_duplicates,
     find_duplicates_of,
 )
-from sqlalchemy import or_
-from sqlmodel import Session, func, select
-
 from pathways.db import utcnow
 from pathways.models import Applicant, DuplicateFlag, User
 from pathways.models.enums import ORIGINS, ApplicantStatus
 from pathways.services.audit import Actor, record
+from pathways.services.errors import ApplicantError
 
 # Above this many new records at once, the whole register is compared in one pass.
 BULK = 500
@@ -115,8 +116,6 @@ def flag_new(session: Session, ids: Sequence[int]) -> int:
 
 def _scope(stmt: Any, user: User) -> Any:
     if user.role == "ministry":
-        from pathways.services.applicants import ApplicantError
-
         if user.country not in ORIGINS:
             raise ApplicantError("principal", "you may not see registrations", status=403)
         mine = select(Applicant.id).where(Applicant.nationality == user.country)
@@ -124,8 +123,6 @@ def _scope(stmt: Any, user: User) -> Any:
             or_(DuplicateFlag.applicant_id.in_(mine), DuplicateFlag.other_id.in_(mine))  # type: ignore[attr-defined]
         )
     elif user.role not in ("officer", "admin"):
-        from pathways.services.applicants import ApplicantError
-
         raise ApplicantError("principal", "you may not see registrations", status=403)
     return stmt
 
@@ -154,8 +151,6 @@ def resolve(
     user: User,
     actor: Actor,
 ) -> DuplicateFlag:
-    from pathways.services.applicants import ApplicantError
-
     stmt = _scope(select(DuplicateFlag).where(DuplicateFlag.id == flag_id), user)
     flag = session.exec(stmt).first()
     if flag is None:
