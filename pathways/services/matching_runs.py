@@ -30,7 +30,7 @@ from pathways import jobs
 from pathways.db import utcnow
 from pathways.models import Applicant, Job, Match, MatchingRun, Occupation, Placement, User, Vacancy
 from pathways.models.enums import PROGRAM_CODES, ApplicantStatus
-from pathways.services import placements, programs
+from pathways.services import caps, placements, programs
 from pathways.services.audit import Actor, record
 
 log = logging.getLogger("pathways.matching")
@@ -319,6 +319,7 @@ def execute(
     applicant_rows, people = load_applicants(session, vacancy_rows)
     catalog = {p.code: p for p in programs.get_catalog(session)}
     family_of = families(session)
+    program_caps = caps.remaining_for_matching(session, as_of)
     # No transaction stays open while the round runs (SQLite: it would hold the write lock,
     # and pages could not follow the progress).
     session.commit()
@@ -339,6 +340,7 @@ def execute(
         min_score=float(options.get("min_score") or 0.0),
         groups=groups,
         floors=(floors or {}).get("shares") if floors else None,
+        program_caps=program_caps,
     )
     report(0.85, "writing")
     step = time.perf_counter()
