@@ -11,7 +11,7 @@ from pathways.schemas.eligibility import (
     ProgramsQuery,
     ProgramsResponse,
 )
-from pathways.services import eligibility, programs
+from pathways.services import caps, eligibility
 
 
 def _limit() -> str:
@@ -49,5 +49,5 @@ def check_eligibility(body: EligibilityRequest) -> dict:
     responses={200: ProgramsResponse},
 )
 def list_programs(query: ProgramsQuery) -> dict:
-    items = programs.catalog_view(db_session(), lang=query.lang, as_of=query.as_of)
+    items = caps.catalog_view(db_session(), lang=query.lang, as_of=query.as_of)
     return {"items": items, "total": len(items)}

@@ -54,6 +54,9 @@ class ParsedVacancy:
     worksite_country: str
     source: str
     employer_name: str | None = None
+    employer_workforce: int | None = None
+    employer_low_wage_tfws: int | None = None
+    employer_naics: str | None = None
     title_lang: str | None = None
     native_code_system: str | None = None
     native_code: str | None = None

@@ -40,6 +40,9 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (
     "worksite_city",
     "worksite_postal_code",
     "employer_name",
+    "employer_workforce",
+    "employer_low_wage_foreign_workers",
+    "employer_naics",
     "title_lang",
     "occupation_code_system",
     "occupation_code",
@@ -71,6 +74,9 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "worksite_city": ("city",),
     "worksite_postal_code": ("postal_code", "zip", "zip_code"),
     "employer_name": ("employer",),
+    "employer_workforce": ("workforce", "employees"),
+    "employer_low_wage_foreign_workers": ("low_wage_foreign_workers", "low_wage_tfws"),
+    "employer_naics": ("naics",),
     "title_lang": ("language_of_title",),
     "occupation_code_system": ("native_code_system", "code_system"),
     "occupation_code": ("native_code", "soc_code", "noc_code"),
@@ -186,6 +192,7 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
     housing = reader.boolean("housing_provided", "housing_provided")
     transport = reader.boolean("transport_provided", "transport_provided")
     experience = reader.integer("experience_months", "experience_months")
+    workforce, low_wage, naics = _employer_workforce(reader)
     if reader.errors or not (ref and title and program and positions):
         return None
     return ParsedVacancy(
@@ -197,6 +204,9 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
         source=FORMAT,
         raw=raw,
         employer_name=reader.text("employer_name"),
+        employer_workforce=workforce,
+        employer_low_wage_tfws=low_wage,
+        employer_naics=naics,
         title_lang=(reader.text("title_lang") or "").lower() or None,
         native_code_system=system,
         native_code=reader.text("occupation_code"),
@@ -218,6 +228,31 @@ def _row(reader: RowReader, raw: dict[str, str]) -> ParsedVacancy | None:
         skills_text=reader.text("skills_text"),
         status=status,
     )
+
+
+def _employer_workforce(reader: RowReader) -> tuple[int | None, int | None, str | None]:
+    """The employer's workforce at the work location, its low-wage foreign workers and its
+    NAICS industry code (Canada's low-wage stream caps their share)."""
+    workforce = reader.integer("employer_workforce", "employer_workforce")
+    low_wage = reader.integer(
+        "employer_low_wage_foreign_workers", "employer_low_wage_foreign_workers"
+    )
+    if workforce is not None and workforce < 1:
+        reader.error("employer_workforce", "must be 1 or more")
+    if low_wage is not None and low_wage < 0:
+        reader.error("employer_low_wage_foreign_workers", "must be 0 or more")
+    if workforce is not None and low_wage is not None and low_wage > workforce:
+        reader.error(
+            "employer_low_wage_foreign_workers",
+            "is more than the employer's workforce (%(workforce)s)",
+            workforce=workforce,
+        )
+    naics = reader.text("employer_naics")
+    if naics is not None and not re.fullmatch(r"\d{2,6}", naics):
+        reader.error(
+            "employer_naics", "“%(value)s” is not a NAICS code (2 to 6 digits)", value=naics
+        )
+    return workforce, low_wage, naics
 
 
 def stream(data: bytes, **_: object) -> ParseStream:
@@ -248,6 +283,7 @@ def write_template(vacancies: Iterable[ParsedVacancy]) -> bytes:
             **{name: getattr(v, name) for name in TEMPLATE_COLUMNS if hasattr(v, name)},
             "occupation_code_system": v.native_code_system,
             "occupation_code": v.native_code,
+            "employer_low_wage_foreign_workers": v.employer_low_wage_tfws,
         }
         for v in vacancies
     )

@@ -18,6 +18,9 @@ class Placement(SQLModel, table=True):
     run_id: int | None = Field(default=None, foreign_key="matching_run.id", index=True)
     status: str = Field(default="proposed", sa_type=String(12), index=True)
     status_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The cap pool that counted this placement's visa ("<cap id>/<fiscal year>"), set when it
+    # reached its program's counting state; a later withdrawal does not give the number back.
+    cap_key: str | None = Field(default=None, max_length=120, index=True)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -16,6 +16,11 @@ class Vacancy(SQLModel, table=True):
     program_code: str = Field(foreign_key="program.code", index=True, max_length=20)
     organization_id: int | None = Field(default=None, foreign_key="organization.id")
     employer_name: str | None = Field(default=None, max_length=300)
+    # The employer's workforce at the work location when it posted (TFWP low-wage cap: the
+    # share of low-wage foreign workers there), and its industry (NAICS: the share allowed).
+    employer_workforce: int | None = None
+    employer_low_wage_tfws: int | None = None
+    employer_naics: str | None = Field(default=None, max_length=6)
     # Occupation: what the source said, its native code, and what the resolver made of it.
     title: str = Field(max_length=300)
     title_lang: str | None = Field(default=None, max_length=5)

@@ -49,6 +49,24 @@ class OccupationCode(StrictModel):
 
 class Employer(StrictModel):
     name: str = Field(min_length=1, max_length=300)
+    # Canada's low-wage stream caps the share of low-wage foreign workers at a work location.
+    workforce: int | None = Field(default=None, ge=1, le=10_000_000)
+    low_wage_foreign_workers: int | None = Field(default=None, ge=0, le=10_000_000)
+    naics: str | None = Field(default=None, pattern=r"^\d{2,6}$")
+
+    @model_validator(mode="after")
+    def _share_within_workforce(self) -> Employer:
+        if (
+            self.workforce is not None
+            and self.low_wage_foreign_workers is not None
+            and self.low_wage_foreign_workers > self.workforce
+        ):
+            raise PydanticCustomError(
+                "low_wage_over_workforce",
+                "low-wage foreign workers ({low_wage}) exceed the workforce ({workforce})",
+                {"low_wage": self.low_wage_foreign_workers, "workforce": self.workforce},
+            )
+        return self
 
 
 class Requirements(StrictModel):

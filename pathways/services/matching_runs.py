@@ -23,19 +23,18 @@ from sqlalchemy import String, delete, insert, type_coerce, update
 from sqlmodel import Session, func, select
 
 from matching.candidates import CandidateApplicant, CandidateVacancy
-from matching.facts import ApplicantFacts, VacancyFacts
+from matching.facts import ApplicantFacts
 from matching.rounds import RoundResult, run_round
 from matching.scoring import explain
 from pathways import jobs
 from pathways.db import utcnow
 from pathways.models import Applicant, Job, Match, MatchingRun, Occupation, Placement, User, Vacancy
 from pathways.models.enums import PROGRAM_CODES, ApplicantStatus
-from pathways.services import caps, placements, programs
+from pathways.services import caps, placements, programs, vacancy_facts
 from pathways.services.audit import Actor, record
 
 log = logging.getLogger("pathways.matching")
 JOB_KIND = "matching_run"
-AGRICULTURAL = {"US-H2A", "CA-SAWP", "CA-TFWP-AG"}
 WORK_LANGUAGE = {"US": "en", "CA": "en", "MX": "es"}
 
 
@@ -83,12 +82,6 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if c.isalnum())
 
 
-def _soc(system: str | None, code: str | None) -> str | None:
-    if not code or system not in ("SOC2018", "ONETSOC"):
-        return None
-    return code[:7]
-
-
 def load_vacancies(
     session: Session, codes: list[str], as_of: date
 ) -> tuple[list[Vacancy], list[CandidateVacancy]]:
@@ -111,25 +104,7 @@ def load_vacancies(
     out = []
     for v in rows:
         assert v.start_date is not None and v.end_date is not None and v.isco08 is not None
-        facts = VacancyFacts(
-            program=v.program_code,
-            worksite_country=v.worksite_country,
-            worksite_subdivision=v.worksite_subdivision,
-            noc2021=v.native_code if v.native_code_system == "NOC2021" else None,
-            soc2018=_soc(v.native_code_system, v.native_code),
-            sinco2019=v.native_code if v.native_code_system == "SINCO2019" else None,
-            isco08=v.isco08,
-            wage_hourly=None if v.wage_hourly_minor is None else v.wage_hourly_minor / 100,
-            currency=v.wage_currency,
-            start_date=v.start_date,
-            end_date=v.end_date,
-            housing_provided=v.housing_provided,
-            transport_provided=v.transport_provided,
-            # Posted under an agricultural program means certified as agricultural work.
-            agricultural=True
-            if v.program_code in AGRICULTURAL
-            else (False if v.program_code == "US-H2B" else None),
-        )
+        facts = vacancy_facts.facts_of(v)
         work_language = (
             "fr"
             if v.worksite_subdivision == "CA-QC"

@@ -3,19 +3,29 @@
 States in order (API.md): proposed → offered → accepted → authorized → visa_issued → arrived →
 completed; ``withdrawn`` from any state before ``completed``. Each change is a
 :class:`~pathways.models.PlacementEvent` with who recorded it, when it was recorded and the
-date it happened.
+date it happened. Reaching the program's counting state takes a visa number from its caps
+(:mod:`pathways.services.caps`), or the change is refused.
+
+Who sees and moves what: officers and admins everything; a destination ministry the
+placements on its country's vacancies (it moves them); an origin ministry those of its
+nationals (it follows them); an applicant their own (they answer offers on their pages).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
 from pathways.db import utcnow
-from pathways.models import Placement, PlacementEvent, User, Vacancy
-from pathways.models.enums import PlacementStatus
+from pathways.models import Applicant, Placement, PlacementEvent, User, Vacancy
+from pathways.models.enums import DESTINATIONS, ORIGINS, ApplicantStatus, PlacementStatus
+from pathways.services import caps, programs
+from pathways.services.audit import Actor, record
 
 ORDER: tuple[str, ...] = (
     "proposed",
@@ -31,12 +41,13 @@ ACTIVE = frozenset(ORDER[:-1])
 CLOSED = frozenset({PlacementStatus.completed.value, PlacementStatus.withdrawn.value})
 
 
-def applicants_with_active_placement(session: Session) -> set[int]:
-    return set(
-        session.exec(
-            select(Placement.applicant_id).where(Placement.status.in_(ACTIVE)).distinct()  # type: ignore[attr-defined]
-        ).all()
-    )
+def applicants_with_active_placement(
+    session: Session, among: Iterable[int] | None = None
+) -> set[int]:
+    stmt = select(Placement.applicant_id).where(Placement.status.in_(ACTIVE))  # type: ignore[attr-defined]
+    if among is not None:
+        stmt = stmt.where(Placement.applicant_id.in_(list(among)))  # type: ignore[attr-defined]
+    return set(session.exec(stmt.distinct()).all())
 
 
 def active_counts_by_vacancy(session: Session, vacancy_ids: Iterable[int]) -> dict[int, int]:
@@ -88,11 +99,177 @@ def propose(
 
 
 class PlacementError(ValueError):
-    """A transition that cannot be made; ``status`` is the HTTP status to answer with."""
+    """A placement that cannot be made or moved; ``status`` is the HTTP status to answer with."""
 
     def __init__(self, field: str, message: str, *, status: int = 409) -> None:
         super().__init__(message)
         self.field, self.message, self.status = field, message, status
+
+
+# ---------------------------------------------------------------------------------------------
+# Who sees and moves what
+
+
+def can_see(user: User, placement: Placement, vacancy: Vacancy, applicant: Applicant) -> bool:
+    if user.role in ("officer", "admin"):
+        return True
+    if user.role == "ministry":
+        return (user.country in DESTINATIONS and vacancy.worksite_country == user.country) or (
+            user.country in ORIGINS and applicant.nationality == user.country
+        )
+    return user.role == "applicant" and applicant.user_id == user.id
+
+
+def can_move(user: User, vacancy: Vacancy) -> bool:
+    """Officers, admins and the destination ministry of the vacancy's country."""
+    return user.role in ("officer", "admin") or (
+        user.role == "ministry" and vacancy.worksite_country == user.country
+    )
+
+
+@dataclass(frozen=True)
+class PlacementView:
+    placement: Placement
+    vacancy: Vacancy
+    applicant: Applicant
+
+
+def get_visible(session: Session, user: User, placement_id: int) -> PlacementView:
+    """The placement if ``user`` may see it; unknown and not-yours both answer 404."""
+    placement = session.get(Placement, placement_id)
+    if placement is not None:
+        vacancy = session.get(Vacancy, placement.vacancy_id)
+        applicant = session.get(Applicant, placement.applicant_id)
+        assert vacancy is not None and applicant is not None
+        if can_see(user, placement, vacancy, applicant):
+            return PlacementView(placement, vacancy, applicant)
+    raise PlacementError("id", f"no placement with id {placement_id}", status=404)
+
+
+def list_visible(
+    session: Session,
+    user: User,
+    *,
+    status: str | None = None,
+    program: str | None = None,
+    vacancy_id: int | None = None,
+    applicant_id: int | None = None,
+    run_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[PlacementView], int]:
+    """Placements ``user`` may see, newest first, with their vacancy and person."""
+    stmt = (
+        select(Placement, Vacancy, Applicant)
+        .join(Vacancy, Vacancy.id == Placement.vacancy_id)  # type: ignore[arg-type]
+        .join(Applicant, Applicant.id == Placement.applicant_id)  # type: ignore[arg-type]
+    )
+    if user.role == "ministry":
+        stmt = stmt.where(
+            Vacancy.worksite_country == user.country
+            if user.country in DESTINATIONS
+            else Applicant.nationality == user.country
+        )
+    elif user.role == "applicant":
+        stmt = stmt.where(Applicant.user_id == user.id)
+    elif user.role not in ("officer", "admin"):
+        return [], 0
+    for column, value in (
+        (Placement.status, status),
+        (Placement.program_code, program),
+        (Placement.vacancy_id, vacancy_id),
+        (Placement.applicant_id, applicant_id),
+        (Placement.run_id, run_id),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    total = int(session.exec(select(func.count()).select_from(stmt.subquery())).one())
+    rows = session.exec(
+        stmt.order_by(Placement.id.desc())  # type: ignore[union-attr]
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return [PlacementView(p, v, a) for p, v, a in rows], total
+
+
+def status_counts(session: Session, user: User) -> dict[str, int]:
+    """How many placements ``user`` sees in each state (for the filters of the list page)."""
+    stmt = (
+        select(Placement.status, func.count())
+        .join(Vacancy, Vacancy.id == Placement.vacancy_id)  # type: ignore[arg-type]
+        .join(Applicant, Applicant.id == Placement.applicant_id)  # type: ignore[arg-type]
+    )
+    if user.role == "ministry":
+        stmt = stmt.where(
+            Vacancy.worksite_country == user.country
+            if user.country in DESTINATIONS
+            else Applicant.nationality == user.country
+        )
+    elif user.role not in ("officer", "admin"):
+        return {}
+    rows = session.exec(stmt.group_by(Placement.status)).all()
+    found = {str(k): int(n) for k, n in rows}
+    return {state: found.get(state, 0) for state in (*ORDER, PlacementStatus.withdrawn.value)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Creating and moving
+
+
+def create(
+    session: Session, applicant_id: int, vacancy_id: int, *, user: User, actor: Actor
+) -> Placement:
+    """Propose one person for one vacancy by hand (matching runs propose in bulk)."""
+    vacancy = session.get(Vacancy, vacancy_id)
+    if vacancy is None:
+        raise PlacementError("vacancy_id", f"no vacancy with id {vacancy_id}", status=404)
+    applicant = session.get(Applicant, applicant_id)
+    if applicant is None:
+        raise PlacementError("applicant_id", f"no applicant with id {applicant_id}", status=404)
+    if not can_move(user, vacancy):
+        raise PlacementError(
+            "vacancy_id", "only the destination ministry of the vacancy can propose", status=403
+        )
+    if applicant.status != ApplicantStatus.active.value:
+        raise PlacementError(
+            "applicant_id", "this person withdrew their consent or asked to be erased"
+        )
+    if vacancy.status != "open":
+        raise PlacementError("vacancy_id", "the vacancy is closed")
+    held = active_counts_by_vacancy(session, [vacancy_id]).get(vacancy_id, 0)
+    if held >= vacancy.positions:
+        raise PlacementError(
+            "vacancy_id", f"all {vacancy.positions} positions of the vacancy are taken"
+        )
+    if applicant_id in applicants_with_active_placement(session, [applicant_id]):
+        raise PlacementError("applicant_id", "this person already has a placement under way")
+    placement = propose(session, applicant_id, vacancy_id, run_id=None, user=user)
+    record(session, actor, "placement.create", "placement", placement.id, vacancy_id=vacancy_id)
+    session.commit()
+    return placement
+
+
+def _moment(at: date | datetime | None, previous: datetime, now: datetime) -> datetime:
+    """When a change happened: ``at`` checked against now and the previous change.
+
+    A date alone means that day: now if it is today, else noon UTC (the same day in every
+    time zone we serve), and never before the previous change of the same day.
+    """
+    if at is None:
+        return max(now, previous)
+    if isinstance(at, datetime):
+        moment = at if at.tzinfo else at.replace(tzinfo=UTC)
+        if moment > now:
+            raise PlacementError("at", "is in the future", status=422)
+        if moment < previous:
+            raise PlacementError("at", "is before the placement's previous change", status=422)
+        return moment
+    if at > now.date():
+        raise PlacementError("at", "is in the future", status=422)
+    if at < previous.date():
+        raise PlacementError("at", "is before the placement's previous change", status=422)
+    moment = now if at == now.date() else datetime.combine(at, time(12), tzinfo=UTC)
+    return min(max(moment, previous), now)
 
 
 def allowed_next(current: str) -> tuple[str, ...]:
@@ -108,18 +285,43 @@ def transition(
     placement: Placement,
     to: str,
     *,
-    at: datetime | None = None,
+    at: date | datetime | None = None,
     user: User | None,
     note: str | None = None,
     commit: bool = True,
 ) -> Placement:
     """Move a placement to ``to`` (legal transitions only), recording who, when and the date.
 
-    ``at`` is when it happened (default now); it may not be in the future nor before the
-    previous transition.
+    ``at`` is when it happened (default now; a date alone means that day); it may not be in
+    the future nor before the previous change. Reaching the counting state takes a number
+    from the program's caps, or raises a 409 :class:`PlacementError` saying which cap.
+    Nothing is recorded when it raises (with ``commit`` the transaction is rolled back).
     """
+    try:
+        _move(session, placement, to, at=at, user=user, note=note)
+    except PlacementError:
+        if commit:
+            session.rollback()
+        raise
+    if commit:
+        session.commit()
+    return placement
+
+
+def _move(
+    session: Session,
+    placement: Placement,
+    to: str,
+    *,
+    at: date | datetime | None,
+    user: User | None,
+    note: str | None,
+) -> None:
     if to not in (*ORDER, PlacementStatus.withdrawn.value):
         raise PlacementError("to", f"{to!r} is not a placement state", status=422)
+    # The row is locked to the end of the transaction (PostgreSQL): two officers moving the
+    # same placement at once see each other's change, not the state before it.
+    session.refresh(placement, with_for_update=True)
     if to not in allowed_next(placement.status):
         raise PlacementError(
             "to",
@@ -127,13 +329,9 @@ def transition(
             f"(next: {', '.join(allowed_next(placement.status)) or 'none, it is closed'})",
         )
     now = utcnow()
-    happened = at or now
-    if happened > now:
-        raise PlacementError("at", "is in the future", status=422)
-    if happened < placement.status_at:
-        raise PlacementError(
-            "at", "is before the placement's previous change", status=422
-        )
+    happened = _moment(at, placement.status_at, now)
+    if to == caps.counting_status(placement.program_code):
+        _take_cap_number(session, placement, happened.date())
     previous = placement.status
     placement.status, placement.status_at = to, happened
     session.add(placement)
@@ -148,9 +346,97 @@ def transition(
             note=note,
         )
     )
-    if commit:
-        session.commit()
-    return placement
+
+
+def _take_cap_number(session: Session, placement: Placement, on: date) -> None:
+    vacancy = session.get(Vacancy, placement.vacancy_id)
+    applicant = session.get(Applicant, placement.applicant_id)
+    assert vacancy is not None and applicant is not None
+    program = next(
+        (p for p in programs.get_catalog(session) if p.code == placement.program_code), None
+    )
+    if program is None:
+        return
+    try:
+        caps.claim(session, placement, vacancy, applicant, program, on)
+    except caps.CapError as exc:
+        raise PlacementError("to", exc.message, status=409) from None
+
+
+@dataclass(frozen=True)
+class BulkFailure:
+    placement_id: int
+    field: str
+    message: str
+    status: int
+
+
+class BulkError(PlacementError):
+    """Some placements of a bulk move could not be moved; none was."""
+
+    def __init__(self, failures: Sequence[BulkFailure]) -> None:
+        worst = max(f.status for f in failures)
+        super().__init__(
+            "placements",
+            f"{len(failures)} of the placements cannot be moved; none was moved",
+            status=worst,
+        )
+        self.failures = list(failures)
+
+
+def transition_many(
+    session: Session,
+    user: User,
+    placement_ids: Sequence[int],
+    to: str,
+    *,
+    at: date | datetime | None = None,
+    note: str | None = None,
+    actor: Actor,
+) -> list[Placement]:
+    """Move a whole crew at once: every placement, or none (each failure is reported)."""
+    failures: list[BulkFailure] = []
+    moved: list[Placement] = []
+    for pid in dict.fromkeys(placement_ids):
+        try:
+            view = get_visible(session, user, pid)
+            if not can_move(user, view.vacancy):
+                raise PlacementError("id", "only the destination ministry can move it", status=403)
+            _move(session, view.placement, to, at=at, user=user, note=note)
+            moved.append(view.placement)
+        except PlacementError as exc:
+            failures.append(BulkFailure(pid, exc.field, exc.message, exc.status))
+    if failures:
+        session.rollback()
+        raise BulkError(failures)
+    record(session, actor, "placement.transition", "placement", None, to=to, count=len(moved))
+    session.commit()
+    return moved
+
+
+def move_one(
+    session: Session,
+    user: User,
+    placement_id: int,
+    to: str,
+    *,
+    at: date | datetime | None = None,
+    note: str | None = None,
+    actor: Actor,
+) -> PlacementView:
+    view = get_visible(session, user, placement_id)
+    if not can_move(user, view.vacancy):
+        raise PlacementError(
+            "id", "only officers and the vacancy's destination ministry move it", status=403
+        )
+    try:
+        _move(session, view.placement, to, at=at, user=user, note=note)
+    except PlacementError:
+        session.rollback()
+        raise
+    record(session, actor, "placement.transition", "placement", placement_id, to=to)
+    session.commit()
+    return view
 
 
 def history(session: Session, placement: Placement) -> list[PlacementEvent]:
@@ -161,3 +447,25 @@ def history(session: Session, placement: Placement) -> list[PlacementEvent]:
             .order_by(PlacementEvent.id)  # type: ignore[arg-type]
         )
     )
+
+
+def history_with_actors(session: Session, placement: Placement) -> list[dict[str, Any]]:
+    """The audit trail: each change with the date it happened, when and by whom recorded."""
+    who = aliased(User)
+    rows = session.exec(
+        select(PlacementEvent, who.email)
+        .join(who, who.id == PlacementEvent.actor_id, isouter=True)  # type: ignore[arg-type]
+        .where(PlacementEvent.placement_id == placement.id)
+        .order_by(PlacementEvent.id)  # type: ignore[arg-type]
+    ).all()
+    return [
+        {
+            "from": e.from_status,
+            "to": e.to_status,
+            "at": e.at,
+            "recorded_at": e.recorded_at,
+            "by": email,
+            "note": e.note,
+        }
+        for e, email in rows
+    ]

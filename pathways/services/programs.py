@@ -5,18 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
-from matching.eligibility import Cap, Program, program_from_dict
-from pathways.models import Placement, PlacementEvent, ProgramRule
+from matching.eligibility import Program, program_from_dict
 from pathways.models import Program as ProgramRow
+from pathways.models import ProgramRule
 from pathways.models.enums import PROGRAM_CODES
 from pathways.services.cache import VersionedCache
 
 # Catalog order of API.md.
 PROGRAM_ORDER = PROGRAM_CODES
-# Cap use counts visas issued (or, for the border card, authorizations).
-CAP_COUNTING_STATUS = {"MX-TVTF": "authorized"}
 
 
 def _order(code: str) -> tuple[int, str]:
@@ -66,53 +64,3 @@ _catalog: VersionedCache[list[Program]] = VersionedCache("programs", _build_cata
 
 def get_catalog(session: Session, *, max_age: float = 30.0) -> list[Program]:
     return _catalog.get(session, max_age=max_age)
-
-
-def cap_window(cap: Cap, on: date) -> tuple[date, date] | None:
-    """The dates a cap counts over, for the US fiscal year containing `on` when it recurs."""
-    if cap.start and cap.end:
-        return cap.start, cap.end
-    fiscal_year = cap.fiscal_year or (on.year + 1 if on.month >= 10 else on.year)
-    if cap.month_days is None:
-        return date(fiscal_year - 1, 10, 1), date(fiscal_year, 9, 30)
-    (m1, d1), (m2, d2) = ([int(x) for x in md.split("-")] for md in cap.month_days)
-    start = date(fiscal_year - 1 if m1 >= 10 else fiscal_year, m1, d1)
-    end = date(fiscal_year - 1 if m2 >= 10 else fiscal_year, m2, d2)
-    return start, end
-
-
-def cap_use(session: Session, program: Program, cap: Cap, on: date) -> dict[str, Any]:
-    """How much of a cap the placements tracked here have used (visas issued in its window)."""
-    window = cap_window(cap, on)
-    if window is None:
-        return {"used": 0}
-    start, end = window
-    status = CAP_COUNTING_STATUS.get(program.code, "visa_issued")
-    stmt = (
-        select(func.count(func.distinct(PlacementEvent.placement_id)))
-        .join(Placement, Placement.id == PlacementEvent.placement_id)
-        .where(Placement.program_code == program.code, PlacementEvent.to_status == status)
-    )
-    from datetime import UTC, datetime
-
-    stmt = stmt.where(
-        PlacementEvent.at >= datetime(start.year, start.month, start.day, tzinfo=UTC),
-        PlacementEvent.at < datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1),
-    )
-    used = int(session.exec(stmt).one())
-    return {
-        "window": {"start": start.isoformat(), "end": end.isoformat()},
-        "used": used,
-        "remaining": max(cap.amount - used, 0),
-    }
-
-
-def catalog_view(session: Session, *, lang: str, as_of: date | None) -> list[dict[str, Any]]:
-    today = date.today()
-    out = []
-    for program in get_catalog(session):
-        item = program.to_dict(as_of=as_of, lang=lang)
-        for cap_dict, cap in zip(item["caps"], program.caps, strict=True):
-            cap_dict["use"] = cap_use(session, program, cap, as_of or today)
-        out.append(item)
-    return out

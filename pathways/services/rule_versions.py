@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from matching.eligibility import program_from_dict
 from pathways.models import Program, ProgramRule, User
-from pathways.services import programs
+from pathways.services import caps, programs
 from pathways.services.audit import Actor, record
 from pathways.services.reference_versions import bump_version
 
@@ -125,7 +125,7 @@ def programs_with_history(
 ) -> list[dict[str, Any]]:
     """Every program (catalog order) with caps and their use, and each rule's version history."""
     today = today or date.today()
-    catalog = {p["code"]: p for p in programs.catalog_view(session, lang=lang, as_of=None)}
+    catalog = {p["code"]: p for p in caps.catalog_view(session, lang=lang, as_of=None)}
     rows = list(session.exec(select(ProgramRule).order_by(ProgramRule.id)))  # type: ignore[arg-type]
     user_ids = {r.loaded_by_id for r in rows if r.loaded_by_id}
     users = (

@@ -23,6 +23,7 @@ from pathways.models import Occupation, User, Vacancy
 from pathways.reference.wages import fx_table
 from pathways.services import vacancy_shapes
 from pathways.services.audit import Actor, record
+from pathways.services.vacancy_facts import AGRICULTURAL
 from pathways.services.vacancy_shapes import minor_units
 
 CENT = Decimal("0.01")
@@ -40,7 +41,6 @@ AGRICULTURAL_PREFER = {
     "92": 1.1,
     "61": 1.1,
 }
-AGRICULTURAL_PROGRAMS = {"US-H2A", "CA-SAWP", "CA-TFWP-AG"}
 
 
 class VacancyError(ValueError):
@@ -75,7 +75,7 @@ def resolve_occupation(resolver: OccupationResolver, v: ParsedVacancy) -> Occupa
 
     A national code narrows the choice; the title picks among its ISCO groups and confirms it.
     """
-    prefer = AGRICULTURAL_PREFER if v.program in AGRICULTURAL_PROGRAMS else None
+    prefer = AGRICULTURAL_PREFER if v.program in AGRICULTURAL else None
     by_title = (
         resolver.resolve(v.title, lang=v.title_lang, limit=5, prefer=prefer) if v.title else []
     )

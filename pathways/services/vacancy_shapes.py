@@ -102,7 +102,12 @@ _NESTED = {
         "skills": "skills_text",
     },
     "occupation_code": {"system": "native_code_system", "code": "native_code"},
-    "employer": {"name": "employer_name"},
+    "employer": {
+        "name": "employer_name",
+        "workforce": "employer_workforce",
+        "low_wage_foreign_workers": "employer_low_wage_tfws",
+        "naics": "employer_naics",
+    },
 }
 _NULL_CLEARS = frozenset({"employer", "wage"})
 _FLAT = (
@@ -155,7 +160,16 @@ def to_public(row: Vacancy, *, isco_title: str | None, include_raw: bool = False
         "id": row.id,
         "program": row.program_code,
         "title": row.title,
-        "employer": {"name": row.employer_name} if row.employer_name else None,
+        "employer": (
+            {
+                "name": row.employer_name,
+                "workforce": row.employer_workforce,
+                "low_wage_foreign_workers": row.employer_low_wage_tfws,
+                "naics": row.employer_naics,
+            }
+            if row.employer_name
+            else None
+        ),
         "occupation": {
             "title": row.title,
             "title_lang": row.title_lang,

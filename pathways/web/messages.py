@@ -43,6 +43,9 @@ _BY_TYPE = {
     "unknown_language": _l("“%(value)s” is not a language we know."),
     "subdivision_country": _l("%(subdivision)s is not in %(country)s."),
     "program_country": _l("The program %(program)s is not for work in %(country)s."),
+    "low_wage_over_workforce": _l(
+        "The low-wage foreign workers (%(low_wage)s) are more than the workforce (%(workforce)s)."
+    ),
 }
 # Messages of our own validators (plain ValueError) → their translations.
 _BY_MESSAGE = {
@@ -95,5 +98,6 @@ def stored_error(err: dict[str, Any]) -> str:
 
 def format_problem(exc: Any) -> str:
     """An exception carrying ``template``/``params`` (ImportFormatError, VacancyError)."""
-    return stored_error({"template": getattr(exc, "template", None), "params": exc.params,
-                         "message": str(exc)})
+    return stored_error(
+        {"template": getattr(exc, "template", None), "params": exc.params, "message": str(exc)}
+    )
