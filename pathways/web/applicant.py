@@ -34,6 +34,7 @@ from pathways.services.accounts import MIN_PASSWORD_LENGTH
 from pathways.services.applicants import CONSENT_VERSION, ApplicantError
 from pathways.web import applicant_display as display
 from pathways.web import applicant_forms as forms
+from pathways.web import applicant_input as checks
 from pathways.web.consent import consent_text
 
 bp = Blueprint("applicant", __name__)
@@ -94,7 +95,7 @@ def register():  # type: ignore[no-untyped-def]
     status = 200
     if request.method == "POST":
         status = 400
-        data = forms.registration_body(form, lang, account=user is None)
+        data = checks.registration_body(form, lang, account=user is None)
         if data is not None:
             try:
                 if user is None:
@@ -113,8 +114,11 @@ def register():  # type: ignore[no-untyped-def]
             except ApplicantError as exc:
                 if exc.field == "principal" and exc.status == 409:  # registered meanwhile
                     return redirect(url_for("applicant.profile"))
-                forms.service_error(form, exc)
+                checks.service_error(form, exc)
             else:
+                if not data.experience:
+                    flash(_("Thank you. Your profile is ready."), "info")
+                    return redirect(url_for("applicant.profile"))
                 flash(_("Your registration is saved. Please check what we understood."), "info")
                 return redirect(url_for("applicant.confirm_jobs"))
     response = make_response(
@@ -122,7 +126,7 @@ def register():  # type: ignore[no-untyped-def]
             "applicant/register.html",
             form=form,
             account=user is None,
-            problems=forms.problems(form),
+            problems=checks.problems(form),
             consent=consent_text(lang),
             consent_version=CONSENT_VERSION,
             min_password=MIN_PASSWORD_LENGTH,
@@ -207,7 +211,7 @@ def edit():  # type: ignore[no-untyped-def]
     posted = request.method == "POST"
     form = forms.make_edit_form(lang, _program_names(lang), row, posted=posted)
     if posted:
-        data = forms.update_body(form, row)
+        data = checks.update_body(form, row)
         if data is not None:
             try:
                 applicants.update(
@@ -215,7 +219,7 @@ def edit():  # type: ignore[no-untyped-def]
                 )
             except ApplicantError as exc:
                 db_session().rollback()
-                forms.service_error(form, exc)
+                checks.service_error(form, exc)
             else:
                 if any(not j.get("confirmed") for j in row.experience):
                     flash(_("Your changes are saved. Please check what we understood."), "info")
@@ -223,7 +227,7 @@ def edit():  # type: ignore[no-untyped-def]
                 flash(_("Your changes are saved."), "info")
                 return redirect(url_for("applicant.profile"))
     return render_template(
-        "applicant/edit.html", form=form, problems=forms.problems(form)
+        "applicant/edit.html", form=form, problems=checks.problems(form)
     ), 400 if posted else 200
 
 

@@ -731,3 +731,11 @@ def test_saving_the_profile_keeps_what_the_form_does_not_show(client, session) -
     assert row.languages == ["es", "kjb", "pt"] and row.destinations == ["CA"]
     assert {c["name"] for c in row.certifications} >= {"Curso de poda"}
     assert [n["employer"] for n in row.named_by] == ["Finca A", "Finca B"]
+
+
+def test_a_registration_without_work_goes_straight_to_the_profile(client) -> None:
+    response = register(client, **{"jobs-0-title": "", "jobs-0-months": ""})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/mi-perfil")
+    profile = text_of(client.get("/mi-perfil"))
+    assert "Gracias. Su perfil está listo." in profile
+    assert "Todavía no escribió ningún trabajo." in profile
