@@ -8,6 +8,7 @@ from flask import Flask
 def register_web(app: Flask) -> None:
     from pathways.web import (
         account,
+        applicant,
         eligibility,
         home,
         messages,
@@ -19,6 +20,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(home.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(eligibility.bp)
+    app.register_blueprint(applicant.bp)
     app.register_blueprint(programs.bp)
     app.register_blueprint(ministry.bp)
     app.jinja_env.globals.update(

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 
 from pathways.auth import current_principal
 from pathways.requestctx import db_session
-from pathways.services import dashboard
+from pathways.services import applicants, dashboard
 from pathways.settings import SUPPORTED_LANGS
 
 bp = Blueprint("web", __name__)
@@ -18,7 +18,8 @@ def home():  # type: ignore[no-untyped-def]
     if user is None:
         return render_template("web/home_public.html")
     if user.role == "applicant":
-        return render_template("web/home_applicant.html", user=user)
+        registered = applicants.own_record(session_db, user) is not None
+        return render_template("web/home_applicant.html", user=user, registered=registered)
     if user.role == "ministry":
         if dashboard.is_destination(user.country):
             summary = dashboard.vacancy_summary(session_db, user.country)

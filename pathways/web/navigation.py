@@ -23,6 +23,15 @@ def everyone(_user: User | None) -> bool:
     return True
 
 
+def signed_out(user: User | None) -> bool:
+    return user is None
+
+
+def not_applicant(user: User | None) -> bool:
+    """Everyone but applicants, who check their options from their own profile instead."""
+    return user is None or user.role != "applicant"
+
+
 def roles(*names: str) -> Audience:
     return lambda user: user is not None and user.role in names
 
@@ -50,7 +59,12 @@ class MenuEntry:
 
 MENU: list[MenuEntry] = [
     MenuEntry("web.home", _l("Home"), everyone),
-    MenuEntry("eligibility.form", _l("Check my options"), everyone),
+    MenuEntry("eligibility.form", _l("Check my options"), not_applicant),
+    MenuEntry("applicant.register", _l("Sign up"), signed_out),
+    MenuEntry("applicant.profile", _l("My profile"), roles("applicant")),
+    MenuEntry("applicant.options", _l("My options"), roles("applicant")),
+    MenuEntry("applicant.offers_list", _l("My offers"), roles("applicant")),
+    MenuEntry("applicant.data", _l("My data"), roles("applicant")),
     MenuEntry("ministry.vacancies_list", _l("Vacancies"), destination_ministry_or("admin")),
     MenuEntry("officer.programs", _l("Programs"), roles("officer", "admin", "ministry")),
     MenuEntry("account.tokens", _l("API tokens"), roles("ministry", "officer", "admin")),
