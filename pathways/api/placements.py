@@ -32,7 +32,10 @@ def _problem(exc: PlacementError) -> ApiProblem:
             exc.status,
             exc.message,
             errors=[
-                {"field": f"ids.{f.placement_id}", "message": f"{f.message} ({f.status})"}
+                {
+                    "field": f"ids.{f.placement_id}",
+                    "message": f"{f.error.message} ({f.error.status})",
+                }
                 for f in exc.failures
             ],
         )

@@ -28,7 +28,7 @@ pool is reached) include employers outside Pathways.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -38,12 +38,18 @@ from sqlmodel import Session, func, select
 
 from matching.eligibility import Cap, Program
 from matching.facts import vacancy_fact_map
-from matching.programs import Rule
+from matching.programs import Rule, Text
 from pathways.models import Applicant, Placement, Vacancy
 from pathways.services import programs, vacancy_facts
+from pathways.services.errors import N_, ServiceError
 
 #: The state in which a placement counts against its program's cap (and toward the target).
 COUNTING_STATUS = {"MX-TVTF": "authorized"}
+# Reasons a share rule refuses (English templates, translated on pages).
+OVER_THE_LIMIT = N_("over the limit")
+UNCONFIRMED_INDUSTRY_LIMIT = N_(
+    "the limit for the employer's industry cannot be confirmed (no NAICS code)"
+)
 #: The facts of an employer-share rule (``ca-tfwp-low.workforce-cap``).
 SHARE_FACT = "vacancy.low_wage_tfw_share"
 # The order in which pools are used: the statutory numbers first, then those only this person
@@ -55,12 +61,29 @@ def counting_status(program_code: str) -> str:
     return COUNTING_STATUS.get(program_code, "visa_issued")
 
 
-class CapError(ValueError):
-    """A transition refused because it would exceed a cap; the message says which and why."""
+@dataclass(frozen=True)
+class Refusal:
+    """Why one pool (or rule) could not give a number: its label from the data (es/en/fr)
+    and a reason (an English template, translated on pages)."""
 
-    def __init__(self, message: str, *, cap: str | None = None) -> None:
-        super().__init__(message)
-        self.message, self.cap = message, cap
+    label: Text
+    reason: str
+    params: dict[str, Any]
+
+    def english(self) -> str:
+        return f"{self.label.en}: {self.reason % self.params if self.params else self.reason}"
+
+
+class CapError(ServiceError):
+    """A transition refused because it would exceed a cap; ``refusals`` say which and why."""
+
+    def __init__(
+        self, template: str, refusals: Sequence[Refusal] = (), *, cap: str, **params: Any
+    ) -> None:
+        super().__init__("to", template, status=409, **params)
+        self.cap, self.refusals = cap, list(refusals)
+        if self.refusals:
+            self.message += " — " + "; ".join(r.english() for r in self.refusals)
 
 
 def fiscal_year(day: date) -> int:
@@ -104,12 +127,16 @@ class Pool:
             return _RESERVED
         return _RETURNING if self.cap.returning_workers_only else _OPEN
 
-    def unmet(self, nationality: str, returning: bool) -> str | None:
+    def unmet(self, nationality: str, returning: bool) -> Refusal | None:
         """Why a person cannot take a number from this pool (None: they can)."""
         if self.cap.reserved_for and nationality not in self.cap.reserved_for:
-            return f"reserved for nationals of {', '.join(self.cap.reserved_for)}"
+            return Refusal(
+                self.cap.label,
+                "reserved for nationals of %(countries)s",
+                {"countries": ", ".join(self.cap.reserved_for)},
+            )
         if self.cap.returning_workers_only and not returning:
-            return "for returning workers only"
+            return Refusal(self.cap.label, "for returning workers only", {})
         return None
 
 
@@ -196,18 +223,23 @@ def claim(
     returning = program.code in (applicant.returning_programs or [])
     refused = []
     for pool in candidates:
-        reason = pool.unmet(applicant.nationality, returning)
-        if reason is None:
-            left = room(pool, program, counts)
-            if left > 0:
+        refusal = pool.unmet(applicant.nationality, returning)
+        if refusal is None:
+            if room(pool, program, counts) > 0:
                 placement.cap_key = pool.key
                 return pool.key
-            reason = f"all {pool.cap.amount:,} numbers used"
-        refused.append(f"{pool.key} ({reason})")
+            refusal = Refusal(
+                pool.cap.label,
+                "all %(amount)s numbers are used (fiscal year %(year)s)",
+                {"amount": pool.cap.amount, "year": pool.fiscal_year},
+            )
+        refused.append(refusal)
     raise CapError(
-        f"{program.code} cap reached: no visa number left for a job starting "
-        f"{start.isoformat()}: " + "; ".join(refused),
+        "%(program)s cap reached: no visa number left for a job starting %(start)s",
+        refused,
         cap=candidates[0].key,
+        program=program.code,
+        start=start.isoformat(),
     )
 
 
@@ -241,23 +273,23 @@ def _check_employer_share(
             employer_low_wage_tfws=vacancy.employer_low_wage_tfws + adding,
         )
     )
-    share = facts[SHARE_FACT]
     tfws, workforce = vacancy.employer_low_wage_tfws + adding, vacancy.employer_workforce + adding
     for rule in rules:
         verdict = rule.check(facts)
         if verdict is True:
             continue
-        why = (
-            "the limit for the employer's industry cannot be confirmed (no NAICS code)"
-            if verdict is None
-            else rule.text.get("en")
+        refusal = Refusal(
+            rule.text, UNCONFIRMED_INDUSTRY_LIMIT if verdict is None else OVER_THE_LIMIT, {}
         )
         raise CapError(
-            f"{program.code} employer cap: with this worker, low-wage foreign workers would be "
-            f"{share:.1%} of the workforce at the work location "
-            f"({tfws} of {workforce}); "
-            f"{why}",
+            "%(program)s employer cap: with this worker, low-wage foreign workers would be "
+            "%(share)s%% of the workforce at the work location (%(tfws)s of %(workforce)s)",
+            [refusal],
             cap=rule.id,
+            program=program.code,
+            share=f"{100 * facts[SHARE_FACT]:.1f}",
+            tfws=tfws,
+            workforce=workforce,
         )
     placement.cap_key = key
 

@@ -26,6 +26,7 @@ from pathways.models import Applicant, Placement, PlacementEvent, User, Vacancy
 from pathways.models.enums import DESTINATIONS, ORIGINS, ApplicantStatus, PlacementStatus
 from pathways.services import caps, programs
 from pathways.services.audit import Actor, record
+from pathways.services.errors import ServiceError
 
 ORDER: tuple[str, ...] = (
     "proposed",
@@ -98,12 +99,23 @@ def propose(
     return placement
 
 
-class PlacementError(ValueError):
-    """A placement that cannot be made or moved; ``status`` is the HTTP status to answer with."""
+class PlacementError(ServiceError):
+    """A placement that cannot be made or moved (409 unless said otherwise); ``refusals``
+    list the cap pools that could not give a number."""
 
-    def __init__(self, field: str, message: str, *, status: int = 409) -> None:
-        super().__init__(message)
-        self.field, self.message, self.status = field, message, status
+    def __init__(
+        self,
+        field: str,
+        template: str,
+        *,
+        status: int = 409,
+        refusals: Sequence[caps.Refusal] = (),
+        **params: Any,
+    ) -> None:
+        super().__init__(field, template, status=status, **params)
+        self.refusals = list(refusals)
+        if self.refusals:
+            self.message += " — " + "; ".join(r.english() for r in self.refusals)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +155,7 @@ def get_visible(session: Session, user: User, placement_id: int) -> PlacementVie
         assert vacancy is not None and applicant is not None
         if can_see(user, placement, vacancy, applicant):
             return PlacementView(placement, vacancy, applicant)
-    raise PlacementError("id", f"no placement with id {placement_id}", status=404)
+    raise PlacementError("id", "no placement with id %(id)s", status=404, id=placement_id)
 
 
 def list_visible(
@@ -222,10 +234,14 @@ def create(
     """Propose one person for one vacancy by hand (matching runs propose in bulk)."""
     vacancy = session.get(Vacancy, vacancy_id)
     if vacancy is None:
-        raise PlacementError("vacancy_id", f"no vacancy with id {vacancy_id}", status=404)
+        raise PlacementError(
+            "vacancy_id", "no vacancy with id %(id)s", status=404, id=vacancy_id
+        )
     applicant = session.get(Applicant, applicant_id)
     if applicant is None:
-        raise PlacementError("applicant_id", f"no applicant with id {applicant_id}", status=404)
+        raise PlacementError(
+            "applicant_id", "no applicant with id %(id)s", status=404, id=applicant_id
+        )
     if not can_move(user, vacancy):
         raise PlacementError(
             "vacancy_id", "only the destination ministry of the vacancy can propose", status=403
@@ -239,7 +255,9 @@ def create(
     held = active_counts_by_vacancy(session, [vacancy_id]).get(vacancy_id, 0)
     if held >= vacancy.positions:
         raise PlacementError(
-            "vacancy_id", f"all {vacancy.positions} positions of the vacancy are taken"
+            "vacancy_id",
+            "all %(positions)s positions of the vacancy are taken",
+            positions=vacancy.positions,
         )
     if applicant_id in applicants_with_active_placement(session, [applicant_id]):
         raise PlacementError("applicant_id", "this person already has a placement under way")
@@ -318,15 +336,17 @@ def _move(
     note: str | None,
 ) -> None:
     if to not in (*ORDER, PlacementStatus.withdrawn.value):
-        raise PlacementError("to", f"{to!r} is not a placement state", status=422)
+        raise PlacementError("to", "“%(to)s” is not a placement state", status=422, to=to)
     # The row is locked to the end of the transaction (PostgreSQL): two officers moving the
     # same placement at once see each other's change, not the state before it.
     session.refresh(placement, with_for_update=True)
     if to not in allowed_next(placement.status):
         raise PlacementError(
             "to",
-            f"a {placement.status} placement cannot become {to} "
-            f"(next: {', '.join(allowed_next(placement.status)) or 'none, it is closed'})",
+            "a placement in state %(state)s cannot become %(to)s (next: %(next)s)",
+            state=placement.status,
+            to=to,
+            next=", ".join(allowed_next(placement.status)) or "—",
         )
     now = utcnow()
     happened = _moment(at, placement.status_at, now)
@@ -360,26 +380,26 @@ def _take_cap_number(session: Session, placement: Placement, on: date) -> None:
     try:
         caps.claim(session, placement, vacancy, applicant, program, on)
     except caps.CapError as exc:
-        raise PlacementError("to", exc.message, status=409) from None
+        raise PlacementError(
+            "to", exc.template, status=409, refusals=exc.refusals, **exc.params
+        ) from None
 
 
 @dataclass(frozen=True)
 class BulkFailure:
     placement_id: int
-    field: str
-    message: str
-    status: int
+    error: PlacementError
 
 
 class BulkError(PlacementError):
     """Some placements of a bulk move could not be moved; none was."""
 
     def __init__(self, failures: Sequence[BulkFailure]) -> None:
-        worst = max(f.status for f in failures)
         super().__init__(
-            "placements",
-            f"{len(failures)} of the placements cannot be moved; none was moved",
-            status=worst,
+            "ids",
+            "%(count)s of the placements cannot be moved; none was moved",
+            status=max(f.error.status for f in failures),
+            count=len(failures),
         )
         self.failures = list(failures)
 
@@ -401,11 +421,13 @@ def transition_many(
         try:
             view = get_visible(session, user, pid)
             if not can_move(user, view.vacancy):
-                raise PlacementError("id", "only the destination ministry can move it", status=403)
+                raise PlacementError(
+                    "id", "only officers and the vacancy's destination ministry move it", status=403
+                )
             _move(session, view.placement, to, at=at, user=user, note=note)
             moved.append(view.placement)
         except PlacementError as exc:
-            failures.append(BulkFailure(pid, exc.field, exc.message, exc.status))
+            failures.append(BulkFailure(pid, exc))
     if failures:
         session.rollback()
         raise BulkError(failures)

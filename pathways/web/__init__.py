@@ -14,6 +14,7 @@ def register_web(app: Flask) -> None:
         messages,
         ministry,
         navigation,
+        placements,
         programs,
     )
 
@@ -23,6 +24,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(applicant.bp)
     app.register_blueprint(programs.bp)
     app.register_blueprint(ministry.bp)
+    app.register_blueprint(placements.bp)
     app.jinja_env.globals.update(
         nav_items=navigation.nav_items, stored_error=messages.stored_error
     )

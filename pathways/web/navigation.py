@@ -57,6 +57,8 @@ class MenuEntry:
     audience: Audience
 
 
+STAFF = roles("officer", "admin", "ministry")
+
 MENU: list[MenuEntry] = [
     MenuEntry("web.home", _l("Home"), everyone),
     MenuEntry("eligibility.form", _l("Check my options"), not_applicant),
@@ -66,6 +68,7 @@ MENU: list[MenuEntry] = [
     MenuEntry("applicant.offers_list", _l("My offers"), roles("applicant")),
     MenuEntry("applicant.data", _l("My data"), roles("applicant")),
     MenuEntry("ministry.vacancies_list", _l("Vacancies"), destination_ministry_or("admin")),
+    MenuEntry("placements.placements_list", _l("Placements"), STAFF),
     MenuEntry("officer.programs", _l("Programs"), roles("officer", "admin", "ministry")),
     MenuEntry("account.tokens", _l("API tokens"), roles("ministry", "officer", "admin")),
     MenuEntry("api.docs_page", _l("API"), roles("ministry", "officer", "admin")),

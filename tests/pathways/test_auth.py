@@ -135,8 +135,9 @@ def test_ministry_scoped_to_its_country() -> None:
 
 def test_nul_characters_are_refused_not_stored(client, make_user) -> None:
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"email": "a\x00b@example.org", "password": "x" * 12,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": "a\x00b@example.org", "password": "x" * 12, "csrf_token": token}
+    )
     assert response.status_code == 400
     api = client.get("/api/v1/occupations/resolve?title=farm%00worker")
     assert api.status_code == 422

@@ -10,21 +10,14 @@ from datetime import timedelta
 from sqlmodel import func, select
 
 from pathways.models import Placement
-from tests.pathways.test_placements_api import (
-    TODAY,
-    cap,
-    person,
-    propose,
-    set_caps,
-    vacancy,
-    walk,
-)
+from tests.pathways.placement_rows import TODAY, cap, person, vacancy
+from tests.pathways.test_placements_api import propose, walk
 
 CAP, CREW = 5, 16
 
 
-def test_parallel_visas_never_exceed_the_cap(app, client, auth_header, session, database_url):
-    set_caps(session, "US-H2B", [cap("race.statutory", CAP, kind="statutory")])
+def test_parallel_visas_never_exceed_the_cap(app, client, auth_header, session, set_caps):
+    set_caps("US-H2B", [cap("race.statutory", CAP, kind="statutory")])
     officer = auth_header("officer")
     job = vacancy(session, positions=CREW, start_date=TODAY + timedelta(days=45))
     ids = [propose(client, officer, person(session, name=f"R{i}"), job)["id"] for i in range(CREW)]

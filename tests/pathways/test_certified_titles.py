@@ -29,7 +29,9 @@ def _h2a(cases: list[tuple[str, str, str]]) -> bytes:
 
 def _import(client, headers, data: bytes, fmt: str = "oflc-h2a") -> dict:
     response = client.post(
-        f"/api/v1/vacancies/import?format={fmt}", data=data, headers=headers,
+        f"/api/v1/vacancies/import?format={fmt}",
+        data=data,
+        headers=headers,
         content_type="text/csv",
     )
     assert response.status_code == 200, response.get_json()

@@ -7,8 +7,16 @@ from datetime import date, timedelta
 
 import pytest
 
-PROGRAMS = ["US-H2A", "US-H2B", "CA-TFWP-AG", "CA-SAWP", "CA-TFWP-LOW", "CA-TFWP-HIGH",
-            "MX-TVTF", "MX-RT-WORK"]
+PROGRAMS = [
+    "US-H2A",
+    "US-H2B",
+    "CA-TFWP-AG",
+    "CA-SAWP",
+    "CA-TFWP-LOW",
+    "CA-TFWP-HIGH",
+    "MX-TVTF",
+    "MX-RT-WORK",
+]
 
 
 def _adult(years: int = 30) -> str:
@@ -37,8 +45,9 @@ def test_central_american_adults(client, nationality) -> None:
 
 
 def test_mexican_farm_worker_can_join_sawp(client) -> None:
-    status = _statuses(client, nationality="MX", birth_date=_adult(), isco08="9211",
-                       experience_months=24)
+    status = _statuses(
+        client, nationality="MX", birth_date=_adult(), isco08="9211", experience_months=24
+    )
     assert status["CA-SAWP"] == "eligible"
     # Without farm experience the ministry must check it first.
     assert _statuses(client, nationality="MX", birth_date=_adult())["CA-SAWP"] == "needs_review"
@@ -49,8 +58,9 @@ def test_minor_is_never_eligible(client) -> None:
     assert "eligible" not in set(_statuses(client, nationality="GT", birth_date=birth).values())
 
 
-@pytest.mark.parametrize("as_of,expected", [("2024-12-01", "needs_review"),
-                                            ("2025-02-01", "eligible")])
+@pytest.mark.parametrize(
+    "as_of,expected", [("2024-12-01", "needs_review"), ("2025-02-01", "eligible")]
+)
 def test_h2_country_list_changes_on_2025_01_17(client, as_of, expected) -> None:
     status = _statuses(
         client, nationality="CN", birth_date="1990-01-01", as_of=as_of, isco08="9214"
@@ -59,22 +69,30 @@ def test_h2_country_list_changes_on_2025_01_17(client, as_of, expected) -> None:
 
 
 def test_reasons_are_sourced_and_in_the_requested_language(client) -> None:
-    response = client.post("/api/v1/eligibility", json={
-        "nationality": "HN", "birth_date": _adult(), "lang": "fr"}).get_json()
+    response = client.post(
+        "/api/v1/eligibility", json={"nationality": "HN", "birth_date": _adult(), "lang": "fr"}
+    ).get_json()
     sawp = next(r for r in response["results"] if r["program"] == "CA-SAWP")
     failed = [r for r in sawp["reasons"] if r["passed"] is False]
     assert failed and all(r["source"].startswith("https://") for r in failed)
     assert sawp["next_steps"]
-    spanish = client.post("/api/v1/eligibility", json={
-        "nationality": "HN", "birth_date": _adult(), "lang": "es"}).get_json()
+    spanish = client.post(
+        "/api/v1/eligibility", json={"nationality": "HN", "birth_date": _adult(), "lang": "es"}
+    ).get_json()
     sawp_es = next(r for r in spanish["results"] if r["program"] == "CA-SAWP")
     assert sawp_es["reasons"][0]["message"] != sawp["reasons"][0]["message"]
 
 
 def test_occupation_title_is_resolved(client) -> None:
-    body = client.post("/api/v1/eligibility", json={
-        "nationality": "GT", "birth_date": _adult(), "occupation_title": "cortador de café",
-        "lang": "es"}).get_json()
+    body = client.post(
+        "/api/v1/eligibility",
+        json={
+            "nationality": "GT",
+            "birth_date": _adult(),
+            "occupation_title": "cortador de café",
+            "lang": "es",
+        },
+    ).get_json()
     assert body["occupation"]["isco08"] == "9211"
 
 
@@ -85,30 +103,50 @@ def test_a_check_stores_nothing(client, session) -> None:
 
     def counts():
         session.rollback()
-        return {t.name: session.execute(select(func.count()).select_from(t)).scalar()
-                for t in metadata.sorted_tables}
+        return {
+            t.name: session.execute(select(func.count()).select_from(t)).scalar()
+            for t in metadata.sorted_tables
+        }
 
     before = counts()
     _statuses(client, nationality="SV", birth_date=_adult(), occupation_title="albañil")
     assert counts() == before
 
 
-@pytest.mark.parametrize("body,fields", [
-    ({"nationality": "XX", "birth_date": "1990-01-01"}, {"nationality"}),
-    ({"nationality": "GT", "birth_date": "1990-02-30"}, {"birth_date"}),
-    ({"nationality": "GT", "birth_date": (date.today() + timedelta(days=3)).isoformat()},
-     {"birth_date"}),
-    ({"nationality": "GT"}, {"birth_date"}),
-    ({"nationality": 12, "birth_date": True, "languages": "es"},
-     {"nationality", "birth_date", "languages"}),
-    ({"nationality": "GT", "birth_date": "1990-01-01", "destinations": ["FR"]},
-     {"destinations.0"}),
-    ({"nationality": "GT", "birth_date": "1990-01-01", "available_from": "2027-05-01",
-      "available_to": "2027-01-01"}, {"available_to"}),
-    ({"nationality": "GT", "birth_date": "1990-01-01", "experience_months": -1},
-     {"experience_months"}),
-    ({"nationality": "GT", "birth_date": "1990-01-01", "lang": "de"}, {"lang"}),
-])
+@pytest.mark.parametrize(
+    "body,fields",
+    [
+        ({"nationality": "XX", "birth_date": "1990-01-01"}, {"nationality"}),
+        ({"nationality": "GT", "birth_date": "1990-02-30"}, {"birth_date"}),
+        (
+            {"nationality": "GT", "birth_date": (date.today() + timedelta(days=3)).isoformat()},
+            {"birth_date"},
+        ),
+        ({"nationality": "GT"}, {"birth_date"}),
+        (
+            {"nationality": 12, "birth_date": True, "languages": "es"},
+            {"nationality", "birth_date", "languages"},
+        ),
+        (
+            {"nationality": "GT", "birth_date": "1990-01-01", "destinations": ["FR"]},
+            {"destinations.0"},
+        ),
+        (
+            {
+                "nationality": "GT",
+                "birth_date": "1990-01-01",
+                "available_from": "2027-05-01",
+                "available_to": "2027-01-01",
+            },
+            {"available_to"},
+        ),
+        (
+            {"nationality": "GT", "birth_date": "1990-01-01", "experience_months": -1},
+            {"experience_months"},
+        ),
+        ({"nationality": "GT", "birth_date": "1990-01-01", "lang": "de"}, {"lang"}),
+    ],
+)
 def test_bad_input_is_422_naming_each_field(client, body, fields) -> None:
     response = client.post("/api/v1/eligibility", json=body)
     assert response.status_code == 422
@@ -116,9 +154,17 @@ def test_bad_input_is_422_naming_each_field(client, body, fields) -> None:
     assert {e["field"] for e in response.get_json()["errors"]} >= fields
 
 
-@pytest.mark.parametrize("raw,status", [(b"", 422), (b"{", 400), (b"[1, 2]", 422),
-                                        (b"null", 422), (b"\xff\xfe", 400),
-                                        (json.dumps("GT").encode(), 422)])
+@pytest.mark.parametrize(
+    "raw,status",
+    [
+        (b"", 422),
+        (b"{", 400),
+        (b"[1, 2]", 422),
+        (b"null", 422),
+        (b"\xff\xfe", 400),
+        (json.dumps("GT").encode(), 422),
+    ],
+)
 def test_malformed_bodies_never_500(client, raw, status) -> None:
     response = client.post("/api/v1/eligibility", data=raw, content_type="application/json")
     assert response.status_code == status

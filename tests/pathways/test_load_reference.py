@@ -48,8 +48,9 @@ def test_official_files_are_found_by_their_columns(tmp_path, monkeypatch) -> Non
 
     from pathways import create_app
 
-    app = create_app({"database_url": url, "env": "test", "secret_key": "k",
-                      "ratelimit_enabled": False})
+    app = create_app(
+        {"database_url": url, "env": "test", "secret_key": "k", "ratelimit_enabled": False}
+    )
     body = app.test_client().get("/api/v1/occupations/resolve?title=Baler+Operator&lang=en")
     top = body.get_json()["candidates"][0]
     assert top["soc2018"][0] == "45-2091", top  # the O*NET title brought its SOC

@@ -39,8 +39,17 @@ def test_the_wheel_carries_compiled_catalogs_and_reference_data(wheel: Path) -> 
 def test_an_installed_wheel_serves_spanish_pages(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
-         str(target), str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
         check=True,
     )
     script = f"""
@@ -54,7 +63,7 @@ from pathways.db import make_engine
 from pathways.settings import DATA_DIR
 from sqlmodel import Session
 from pathways.services.reference import load_reference
-url = "sqlite:///{tmp_path / 'db.sqlite'}"
+url = "sqlite:///{tmp_path / "db.sqlite"}"
 engine = make_engine(url)
 migrate.upgrade(engine)
 with Session(engine) as s:

@@ -9,43 +9,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from pathways.models import Applicant, Placement, PlacementEvent, Program, Vacancy
-from pathways.services import caps, programs, reference_versions
-
-TODAY = date.today()
-
-
-def vacancy(session: Session, program: str = "US-H2B", country: str = "US", **kw: Any) -> int:
-    start = kw.pop("start_date", TODAY + timedelta(days=60))
-    row = Vacancy(
-        program_code=program,
-        title=kw.pop("title", "Landscape laborer"),
-        isco08="9214",
-        positions=kw.pop("positions", 5),
-        worksite_country=country,
-        start_date=start,
-        end_date=start + timedelta(days=180),
-        **kw,
-    )
-    session.add(row)
-    session.commit()
-    assert row.id is not None
-    return row.id
-
-
-def person(session: Session, nationality: str = "GT", **kw: Any) -> int:
-    row = Applicant(
-        name=kw.pop("name", "Ana López"),
-        nationality=nationality,
-        birth_date=date(1995, 3, 1),
-        sex="F",
-        residence_country=nationality,
-        **kw,
-    )
-    session.add(row)
-    session.commit()
-    assert row.id is not None
-    return row.id
+from pathways.models import Placement, PlacementEvent
+from pathways.services import caps, programs
+from tests.pathways.placement_rows import TODAY, cap, person, vacancy
 
 
 def propose(client, headers, applicant_id: int, vacancy_id: int) -> dict[str, Any]:
@@ -80,29 +46,6 @@ def walk(client, headers, pid: int, until: str) -> None:
         assert move(client, headers, pid, state).status_code == 200, state
         if state == until:
             return
-
-
-def set_caps(session: Session, code: str, caps: list[dict[str, Any]]) -> None:
-    """Replace a program's caps (the data) and tell every cache."""
-    row = session.get(Program, code)
-    assert row is not None
-    row.definition = {**row.definition, "caps": caps}
-    session.add(row)
-    reference_versions.touch_version(session, "programs")
-    session.commit()
-    programs.get_catalog(session, max_age=0)  # this process sees it now, others within 30 s
-
-
-def cap(cap_id: str, amount: int, **kw: Any) -> dict[str, Any]:
-    return {
-        "id": cap_id,
-        "kind": kw.pop("kind", "supplemental"),
-        "amount": amount,
-        "source": "https://www.uscis.gov/",
-        "certainty": "official",
-        "label": {"es": cap_id, "en": cap_id, "fr": cap_id},
-        **kw,
-    }
 
 
 def test_the_lifecycle_in_order_with_history(client, auth_header, session):
@@ -229,11 +172,10 @@ def test_a_crew_moves_together_or_not_at_all(client, auth_header, session):
 
 
 def test_the_visa_takes_a_number_and_a_full_cap_refuses_with_the_reason(
-    client, auth_header, session
+    client, auth_header, session, set_caps
 ):
     start = TODAY + timedelta(days=60)
     set_caps(
-        session,
         "US-H2B",
         [
             cap("test.statutory", 2, kind="statutory"),
@@ -275,9 +217,8 @@ def test_the_visa_takes_a_number_and_a_full_cap_refuses_with_the_reason(
     assert use["test.statutory"]["used"] == 2 and use["test.statutory"]["remaining"] == 0
 
 
-def test_unused_first_half_numbers_roll_into_the_second_half(session):
+def test_unused_first_half_numbers_roll_into_the_second_half(session, set_caps):
     set_caps(
-        session,
         "US-H2B",
         [
             cap("h1", 3, kind="statutory", month_days=["10-01", "03-31"]),

@@ -173,9 +173,7 @@ def test_past_disclosure_rows_are_history_not_open_demand(client, auth_header, s
     assert dashboard.vacancy_summary(session)["positions"] == before
     open_rows = session.exec(select(Vacancy).where(Vacancy.status == "open")).all()
     assert open_rows == []
-    listing = client.get(
-        "/api/v1/vacancies?status=open", headers=auth_header("admin")
-    ).get_json()
+    listing = client.get("/api/v1/vacancies?status=open", headers=auth_header("admin")).get_json()
     assert listing["total"] == 0
 
 
