@@ -85,11 +85,16 @@ class Harness:
     def cli(self, *args: str, timeout: float = 600) -> str:
         """Run the venv's ``pathways`` CLI on this database; return stdout, fail loudly."""
         cmd = [tool("pathways"), *args]
-        res = subprocess.run(cmd, cwd=REPO, env=self.env, capture_output=True, text=True,
-                             timeout=timeout)
+        res = subprocess.run(
+            cmd, cwd=REPO, env=self.env, capture_output=True, text=True, timeout=timeout
+        )
         if res.returncode != 0:
-            die(self.name, f"`pathways {' '.join(args)}` failed ({res.returncode}):\n"
-                f"{res.stdout[-2000:]}{res.stderr[-2000:]}", code=1)
+            die(
+                self.name,
+                f"`pathways {' '.join(args)}` failed ({res.returncode}):\n"
+                f"{res.stdout[-2000:]}{res.stderr[-2000:]}",
+                code=1,
+            )
         return res.stdout
 
     def prepare_db(self) -> float:
@@ -99,22 +104,49 @@ class Harness:
         return time.perf_counter() - t
 
     # -- servers -----------------------------------------------------------------------------
-    def gunicorn(self, label: str, app: str, *, workers: int, timeout: int = 30,
-                 chdir: Path | None = None, ready_path: str = "/healthz") -> int:
+    def gunicorn(
+        self,
+        label: str,
+        app: str,
+        *,
+        workers: int,
+        timeout: int = 30,
+        chdir: Path | None = None,
+        ready_path: str = "/healthz",
+    ) -> int:
         """Start ``gunicorn APP`` on a free port in its own process group; wait until it answers."""
         port = free_port()
-        cmd = [tool("gunicorn"), "--workers", str(workers), "--bind", f"{HOST}:{port}",
-               "--log-level", "warning", "--timeout", str(timeout), app]
+        cmd = [
+            tool("gunicorn"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{HOST}:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            str(timeout),
+            app,
+        ]
         # No --access-logfile: gunicorn's access log is off unless asked for.
         log = open(self.tmp / f"{label}.log", "wb")  # noqa: SIM115 (closed in close())
-        proc = subprocess.Popen(cmd, cwd=chdir or REPO, env=self.env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=chdir or REPO,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.procs.append((label, proc, log))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                die(self.name, f"{label} server exited with {proc.returncode}:\n"
-                    f"{self.log_tail(label)}", code=1)
+                die(
+                    self.name,
+                    f"{label} server exited with {proc.returncode}:\n{self.log_tail(label)}",
+                    code=1,
+                )
             try:
                 status, _ = request(port, "GET", ready_path, timeout=2)
                 if status < 500:
@@ -122,8 +154,11 @@ class Harness:
             except OSError:
                 pass
             time.sleep(0.2)
-        die(self.name, f"{label} server did not answer on port {port} within 60 s:\n"
-            f"{self.log_tail(label)}", code=1)
+        die(
+            self.name,
+            f"{label} server did not answer on port {port} within 60 s:\n{self.log_tail(label)}",
+            code=1,
+        )
         raise AssertionError  # unreachable
 
     def log_tail(self, label: str, n: int = 3000) -> str:
@@ -150,8 +185,14 @@ def stop_group(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=5)
 
 
-def request(port: int, method: str, path: str, body: bytes | None = None,
-            headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, bytes]:
+def request(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=headers or {})
@@ -162,8 +203,14 @@ def request(port: int, method: str, path: str, body: bytes | None = None,
 
 
 def post_json(port: int, path: str, payload: Any, timeout: float = 30) -> tuple[int, Any]:
-    status, raw = request(port, "POST", path, json.dumps(payload).encode(),
-                          {"Content-Type": "application/json"}, timeout=timeout)
+    status, raw = request(
+        port,
+        "POST",
+        path,
+        json.dumps(payload).encode(),
+        {"Content-Type": "application/json"},
+        timeout=timeout,
+    )
     try:
         return status, json.loads(raw)
     except ValueError:

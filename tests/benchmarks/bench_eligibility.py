@@ -44,7 +44,7 @@ BODY = {
 BODY_OCC = {**BODY, "occupation_title": "cortador de café"}
 ELIG_PATH = "/api/v1/eligibility"
 
-HELLO_APP = '''\
+HELLO_APP = """\
 from flask import Flask, jsonify
 
 app = Flask(__name__)
@@ -53,7 +53,7 @@ app = Flask(__name__)
 @app.route("/", methods=["GET", "POST"])
 def hello():
     return jsonify(status="ok")
-'''
+"""
 
 LUA = """\
 wrk.method = "POST"
@@ -95,8 +95,18 @@ def write_lua(path: Path, payload: dict) -> Path:
 
 
 def run_wrk(label: str, url: str, script: Path, args: argparse.Namespace) -> Run:
-    cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-           "--timeout", "5s", "--latency", "-s", str(script), url]
+    cmd = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--timeout",
+        "5s",
+        "--latency",
+        "-s",
+        str(script),
+        url,
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 60)
     out = res.stdout
     if res.returncode != 0:
@@ -110,9 +120,16 @@ def run_wrk(label: str, url: str, script: Path, args: argparse.Namespace) -> Run
     # wrk prints "Non-2xx or 3xx responses: N" only when N > 0; cross-check with done().
     line = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
     non2xx = max(f["non2xx"], int(line.group(1)) if line else 0)
-    return Run(label, float(rps_m.group(1)), f["requests"], f["p50_us"] / 1000,
-               f["p90_us"] / 1000, f["p99_us"] / 1000, non2xx,
-               f["connect"] + f["read"] + f["write"] + f["timeout"])
+    return Run(
+        label,
+        float(rps_m.group(1)),
+        f["requests"],
+        f["p50_us"] / 1000,
+        f["p90_us"] / 1000,
+        f["p99_us"] / 1000,
+        non2xx,
+        f["connect"] + f["read"] + f["write"] + f["timeout"],
+    )
 
 
 def warm(port: int, path: str, payload: dict, what: str, check_results: bool) -> int:
@@ -175,24 +192,38 @@ def main() -> int:
     pair = [runs[1].rps / runs[0].rps, runs[2].rps / runs[3].rps]
 
     print()
-    print(f"{NAME}: gunicorn --workers 2 (sync) for both apps; wrk -t{args.threads} "
-          f"-c{args.connections} -d{args.duration}s --timeout 5s; POST JSON")
-    print(f"  machine: {os.cpu_count()} CPU(s) shared by wrk and the servers (client and server "
-          "compete for the same cores; the ratio is the meaningful figure); 1-min load average "
-          f"before the run {load_before:.2f} (other processes add noise)")
-    print(f"  setup (db upgrade + load-reference): {setup:.1f} s; eligibility answers "
-          f"{n_programs} programs; warm-up {WARMUP} requests per server and payload")
+    print(
+        f"{NAME}: gunicorn --workers 2 (sync) for both apps; wrk -t{args.threads} "
+        f"-c{args.connections} -d{args.duration}s --timeout 5s; POST JSON"
+    )
+    print(
+        f"  machine: {os.cpu_count()} CPU(s) shared by wrk and the servers (client and server "
+        "compete for the same cores; the ratio is the meaningful figure); 1-min load average "
+        f"before the run {load_before:.2f} (other processes add noise)"
+    )
+    print(
+        f"  setup (db upgrade + load-reference): {setup:.1f} s; eligibility answers "
+        f"{n_programs} programs; warm-up {WARMUP} requests per server and payload"
+    )
     print()
-    print(f"  {'#':>2} {'target':<16}{'req/s':>9}{'requests':>10}{'p50 ms':>9}{'p90 ms':>9}"
-          f"{'p99 ms':>9}{'non-2xx':>9}{'sock err':>9}")
+    print(
+        f"  {'#':>2} {'target':<16}{'req/s':>9}{'requests':>10}{'p50 ms':>9}{'p90 ms':>9}"
+        f"{'p99 ms':>9}{'non-2xx':>9}{'sock err':>9}"
+    )
     for i, r in enumerate(runs, 1):
-        print(f"  {i:>2} {r.label:<16}{r.rps:>9.0f}{r.requests:>10}{r.p50_ms:>9.2f}"
-              f"{r.p90_ms:>9.2f}{r.p99_ms:>9.2f}{r.non2xx:>9}{r.socket_errors:>9}")
+        print(
+            f"  {i:>2} {r.label:<16}{r.rps:>9.0f}{r.requests:>10}{r.p50_ms:>9.2f}"
+            f"{r.p90_ms:>9.2f}{r.p99_ms:>9.2f}{r.non2xx:>9}{r.socket_errors:>9}"
+        )
     print()
-    print(f"  mean req/s: hello {hello:.0f}, eligibility {elig:.0f}, "
-          f"eligibility+occupation_title {occ:.0f}")
-    print(f"  ratio eligibility/hello = {ratio:.3f}  (per pair: {pair[0]:.3f}, {pair[1]:.3f}; "
-          f"target >= {TARGET_RATIO})")
+    print(
+        f"  mean req/s: hello {hello:.0f}, eligibility {elig:.0f}, "
+        f"eligibility+occupation_title {occ:.0f}"
+    )
+    print(
+        f"  ratio eligibility/hello = {ratio:.3f}  (per pair: {pair[0]:.3f}, {pair[1]:.3f}; "
+        f"target >= {TARGET_RATIO})"
+    )
     print(f"  ratio eligibility+occupation_title/hello = {ratio_occ:.3f}  (informational)")
 
     failures = []

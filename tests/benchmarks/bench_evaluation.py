@@ -55,10 +55,14 @@ def main() -> int:
             evaluate_programs(catalog, person, as_of=AS_OF, lang="es")
         rounds.append((time.perf_counter() - started) / RUNS / len(catalog))
     best, worst = min(rounds), max(rounds)
-    print(f"{NAME}: {len(catalog)} programs, {RUNS} evaluations x {REPEATS} rounds; "
-          f"{os.cpu_count()} CPU(s), 1-min load average {os.getloadavg()[0]:.2f}")
-    print(f"  per program: best round {best * 1e6:.0f} µs, worst {worst * 1e6:.0f} µs "
-          f"(target < {TARGET_SECONDS * 1e6:.0f} µs)")
+    print(
+        f"{NAME}: {len(catalog)} programs, {RUNS} evaluations x {REPEATS} rounds; "
+        f"{os.cpu_count()} CPU(s), 1-min load average {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"  per program: best round {best * 1e6:.0f} µs, worst {worst * 1e6:.0f} µs "
+        f"(target < {TARGET_SECONDS * 1e6:.0f} µs)"
+    )
     if best >= TARGET_SECONDS:
         print(f"  FAIL: {best * 1e6:.0f} µs per program >= {TARGET_SECONDS * 1e6:.0f} µs")
         return 1

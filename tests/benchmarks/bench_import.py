@@ -53,7 +53,10 @@ def data_rows(path: Path) -> int:
 def post_file(port: int, token: str, body: bytes) -> tuple[int, Any, float]:
     t = time.perf_counter()
     status, raw = request(
-        port, "POST", "/api/v1/vacancies/import?format=seasonaljobs", body,
+        port,
+        "POST",
+        "/api/v1/vacancies/import?format=seasonaljobs",
+        body,
         {"Authorization": f"Bearer {token}", "Content-Type": "text/csv"},
         timeout=REQUEST_TIMEOUT,
     )
@@ -79,19 +82,25 @@ def parse_time(body: bytes) -> tuple[float, int]:
 
 
 def parse_line(rows: int, seconds: float) -> str:
-    return (f"  parse in-process (parser only): {rows} rows in {seconds:.2f} s "
-            f"(target < {PARSE_TARGET_SECONDS:.0f} s)")
+    return (
+        f"  parse in-process (parser only): {rows} rows in {seconds:.2f} s "
+        f"(target < {PARSE_TARGET_SECONDS:.0f} s)"
+    )
 
 
 def accounted(report: dict[str, Any]) -> bool:
-    return report["received"] == (report["created"] + report["updated"] + report["unchanged"]
-                                  + len(report["rejected"]))
+    return report["received"] == (
+        report["created"] + report["updated"] + report["unchanged"] + len(report["rejected"])
+    )
 
 
 def main() -> int:
     if not SNAPSHOT.is_file():
-        die(NAME, f"shared data file missing: {SNAPSHOT} (set PATHWAYS_SHARED_DATA to the "
-            "directory holding us_oflc/); nothing was measured")
+        die(
+            NAME,
+            f"shared data file missing: {SNAPSHOT} (set PATHWAYS_SHARED_DATA to the "
+            "directory holding us_oflc/); nothing was measured",
+        )
     body = SNAPSHOT.read_bytes()
     rows = data_rows(SNAPSHOT)
     parse_seconds, parsed_rows = parse_time(body)
@@ -99,8 +108,15 @@ def main() -> int:
     results: list[tuple[str, int, Any, float]] = []
     with Harness(NAME) as h:
         setup = h.prepare_db()
-        h.cli("create-user", "--email", EMAIL, "--role", "admin", "--password",
-              "bench-only-password-123")
+        h.cli(
+            "create-user",
+            "--email",
+            EMAIL,
+            "--role",
+            "admin",
+            "--password",
+            "bench-only-password-123",
+        )
         token = h.cli("issue-token", "--email", EMAIL).strip().splitlines()[-1].strip()
         port = h.gunicorn("pathways", "wsgi:app", workers=1, timeout=300)
         for label in ("first import", "re-import"):
@@ -113,14 +129,20 @@ def main() -> int:
                 break
 
     print()
-    print(f"{NAME}: {SNAPSHOT} ({len(body) / 1e6:.1f} MB, {rows} data rows); SQLite; "
-          "gunicorn --workers 1 --timeout 300")
-    print(f"  setup (db upgrade + load-reference): {setup:.1f} s; {os.cpu_count()} CPU(s); "
-          f"1-min load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"{NAME}: {SNAPSHOT} ({len(body) / 1e6:.1f} MB, {rows} data rows); SQLite; "
+        "gunicorn --workers 1 --timeout 300"
+    )
+    print(
+        f"  setup (db upgrade + load-reference): {setup:.1f} s; {os.cpu_count()} CPU(s); "
+        f"1-min load average {os.getloadavg()[0]:.2f}"
+    )
     print(parse_line(parsed_rows, parse_seconds))
     print()
-    print(f"  {'run':<14}{'HTTP':>5}{'received':>10}{'created':>9}{'updated':>9}"
-          f"{'unchanged':>11}{'rejected':>10}{'seconds':>9}{'rows/s':>8}  identity")
+    print(
+        f"  {'run':<14}{'HTTP':>5}{'received':>10}{'created':>9}{'updated':>9}"
+        f"{'unchanged':>11}{'rejected':>10}{'seconds':>9}{'rows/s':>8}  identity"
+    )
     failures: list[str] = []
     if parse_seconds >= PARSE_TARGET_SECONDS:
         failures.append(f"parse took {parse_seconds:.2f} s >= {PARSE_TARGET_SECONDS:.0f} s")
@@ -128,14 +150,18 @@ def main() -> int:
         failures.append(f"parsed {parsed_rows} rows != {rows} data rows")
     for label, status, data, seconds in results:
         if status != 200 or not isinstance(data, dict):
-            print(f"  {label:<14}{status:>5}{'-':>10}{'-':>9}{'-':>9}{'-':>11}{'-':>10}"
-                  f"{seconds:>9.1f}{'-':>8}  -")
+            print(
+                f"  {label:<14}{status:>5}{'-':>10}{'-':>9}{'-':>9}{'-':>11}{'-':>10}"
+                f"{seconds:>9.1f}{'-':>8}  -"
+            )
             failures.append(f"{label}: HTTP {status}")
             continue
         ok = accounted(data)
-        print(f"  {label:<14}{status:>5}{data['received']:>10}{data['created']:>9}"
-              f"{data['updated']:>9}{data['unchanged']:>11}{len(data['rejected']):>10}"
-              f"{seconds:>9.1f}{data['received'] / seconds:>8.0f}  {'ok' if ok else 'BROKEN'}")
+        print(
+            f"  {label:<14}{status:>5}{data['received']:>10}{data['created']:>9}"
+            f"{data['updated']:>9}{data['unchanged']:>11}{len(data['rejected']):>10}"
+            f"{seconds:>9.1f}{data['received'] / seconds:>8.0f}  {'ok' if ok else 'BROKEN'}"
+        )
         if not ok:
             failures.append(f"{label}: received != created + updated + unchanged + rejected")
         if data["received"] != rows:
@@ -152,18 +178,24 @@ def main() -> int:
                     key = f"{e.get('field')}: {e.get('message')}"
                     fields[key] = fields.get(key, 0) + 1
             top = sorted(fields.items(), key=lambda kv: -kv[1])[:5]
-            print("  most frequent rejection reasons (first import): "
-                  + "; ".join(f"{n} x {k}" for k, n in top))
+            print(
+                "  most frequent rejection reasons (first import): "
+                + "; ".join(f"{n} x {k}" for k, n in top)
+            )
     if len(results) == 2 and results[1][1] == 200:
         again = results[1][2]
-        print(f"  re-import: created == {again['created']} "
-              f"({'idempotent' if again['created'] == 0 else 'NOT idempotent'})")
+        print(
+            f"  re-import: created == {again['created']} "
+            f"({'idempotent' if again['created'] == 0 else 'NOT idempotent'})"
+        )
         if again["created"] != 0:
             failures.append(f"re-import created {again['created']} (expected 0)")
     elif len(results) < 2:
         failures.append("re-import not run")
-    print(f"  target: parse < {PARSE_TARGET_SECONDS:.0f} s, first import < {TARGET_SECONDS:.0f} s, "
-          "every row accounted for, re-import creates nothing")
+    print(
+        f"  target: parse < {PARSE_TARGET_SECONDS:.0f} s, first import < {TARGET_SECONDS:.0f} s, "
+        "every row accounted for, re-import creates nothing"
+    )
     if failures:
         print("  FAIL: " + "; ".join(failures))
         return 1

@@ -199,9 +199,7 @@ def held_out_learning(
         learned += sum(a.source.startswith("certified:") for a in resolver.aliases)
         for i, prefer in enumerate(prefers):
             preds = top_soc(resolver, [r["JOB_TITLE"] for r in test], prefer)
-            hits[i] += sum(
-                p == r["SOC_CODE"].strip()[:7] for p, r in zip(preds, test, strict=True)
-            )
+            hits[i] += sum(p == r["SOC_CODE"].strip()[:7] for p, r in zip(preds, test, strict=True))
     return hits, len(rows), learned // 5
 
 

@@ -39,8 +39,9 @@ def main() -> int:
         print(f"===== {name} =====", flush=True)
         t = time.perf_counter()
         try:
-            rc: int | str = subprocess.run([python, str(HERE / name)], cwd=REPO,
-                                           timeout=TIMEOUT).returncode
+            rc: int | str = subprocess.run(
+                [python, str(HERE / name)], cwd=REPO, timeout=TIMEOUT
+            ).returncode
         except subprocess.TimeoutExpired:
             rc = f"timeout ({TIMEOUT} s)"
         summary.append((name, rc, time.perf_counter() - t))

@@ -12,7 +12,6 @@ pytestmark = pytest.mark.e2e
 MENU_NAME = "Revisar mis opciones"
 
 
-
 def fill_as_guatemalan_adult(page, live_server: str) -> None:
     page.goto(f"{live_server}/")
     open_menu(page, MENU_NAME)

@@ -101,8 +101,9 @@ def test_upload_shows_the_row_report_in_spanish(
     page.get_by_label("Archivo", exact=True).set_input_files(str(path))
     page.get_by_role("button", name="Subir").click()
     page.get_by_role("heading", level=1).wait_for()
-    assert "terminó" in page.locator("#import-status").inner_text() or page.locator(
-        "#rejected"
-    ).is_visible()
+    assert (
+        "terminó" in page.locator("#import-status").inner_text()
+        or page.locator("#rejected").is_visible()
+    )
     report = page.locator("#rejected").inner_text()
     assert "“lots” no es un número" in report and str(len(lines) + 1) in report

@@ -288,9 +288,7 @@ def test_a_program_cap_limits_the_round_and_is_named_as_the_cause() -> None:
     landscaping = [job("US-H2B", "9214", slots=3), job("US-H2B", "9214", slots=3)]
     free = run_round(people, landscaping, CATALOG, families=FAMILIES)
     assert free.stats["matched"] == 6
-    capped = run_round(
-        people, landscaping, CATALOG, families=FAMILIES, program_caps={"US-H2B": 2}
-    )
+    capped = run_round(people, landscaping, CATALOG, families=FAMILIES, program_caps={"US-H2B": 2})
     assert capped.stats["matched"] == 2 == capped.stats["upper_bound"]
     assert capped.stats["greedy"] <= 2
     assert capped.empty_slots == {"cap": 4}

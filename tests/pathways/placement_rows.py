@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from pathways.models import Applicant, Program, Vacancy
+from pathways.models import Applicant, Placement, PlacementEvent, Program, Vacancy
 from pathways.services import programs, reference_versions
 
 TODAY = date.today()
@@ -86,3 +86,15 @@ def cap(cap_id: str, amount: int, **kw: Any) -> dict[str, Any]:
         "label": {"es": cap_id, "en": cap_id, "fr": cap_id},
         **kw,
     }
+
+
+def proposed_earlier(session: Session, pid: int, days: int) -> None:
+    """As if the placement had been proposed ``days`` ago (history to record after it)."""
+    placement = session.get(Placement, pid)
+    when = placement.status_at - timedelta(days=days)
+    placement.status_at = when
+    for event in session.exec(select(PlacementEvent).where(PlacementEvent.placement_id == pid)):
+        event.at = when
+        session.add(event)
+    session.add(placement)
+    session.commit()

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from pathways.models import Placement, PlacementEvent
 from pathways.services import caps, programs
-from tests.pathways.placement_rows import TODAY, cap, person, vacancy
+from tests.pathways.placement_rows import TODAY, cap, person, proposed_earlier, vacancy
 
 
 def propose(client, headers, applicant_id: int, vacancy_id: int) -> dict[str, Any]:
@@ -27,18 +27,6 @@ def propose(client, headers, applicant_id: int, vacancy_id: int) -> dict[str, An
 def move(client, headers, pid: int, to: str, at: str | None = None):
     body = {"to": to} if at is None else {"to": to, "at": at}
     return client.post(f"/api/v1/placements/{pid}/transitions", json=body, headers=headers)
-
-
-def proposed_earlier(session: Session, pid: int, days: int) -> None:
-    """As if the placement had been proposed ``days`` ago (history to record after it)."""
-    placement = session.get(Placement, pid)
-    when = placement.status_at - timedelta(days=days)
-    placement.status_at = when
-    for event in session.exec(select(PlacementEvent).where(PlacementEvent.placement_id == pid)):
-        event.at = when
-        session.add(event)
-    session.add(placement)
-    session.commit()
 
 
 def walk(client, headers, pid: int, until: str) -> None:
