@@ -34,8 +34,10 @@ db: install
 reference: db
 	$(BIN)/pathways load-reference
 
+# Demo data, then one matching round published as offers, so the pages have something to show.
 demo: reference
 	$(BIN)/pathways seed-demo
+	$(BIN)/pathways match --now --publish --unless-done
 
 run: demo
 	@echo "Pathways on http://$(HOST):$(PORT)  (Ctrl-C stops the web server and the worker)"

@@ -293,33 +293,78 @@ def import_vacancies(fmt: str, file: Path, report_path: Path | None) -> None:
 @click.option(
     "--objective", type=click.Choice(["max_pathways", "max_score"]), default="max_pathways"
 )
-def match(program_codes: tuple[str, ...], objective: str) -> None:
+@click.option("--now", is_flag=True, help="Run it in this process and wait (no worker needed).")
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="With --now: turn its matches into proposed placements (the offers people see).",
+)
+@click.option(
+    "--unless-done",
+    is_flag=True,
+    help="Do nothing when a run has already finished (for scripts run at every start).",
+)
+def match(
+    program_codes: tuple[str, ...], objective: str, now: bool, publish: bool, unless_done: bool
+) -> None:
     """Queue a matching run (a worker runs it); prints its id as the last line."""
+    from sqlmodel import select
+
+    from pathways.jobs import run_worker
+    from pathways.models import MatchingRun, User
     from pathways.services import matching_runs
     from pathways.services.audit import Actor
+    from pathways.services.job_handlers import HANDLERS
 
-    _, engine = _context()
+    if publish and not now:
+        _fail("--publish needs --now (a queued run is published by an officer when done)", 2)
+        return
+    settings, engine = _context()
     with _session(engine) as session:
-        from sqlmodel import select
-
-        from pathways.models import User
-
+        if unless_done and session.exec(
+            select(MatchingRun.id).where(MatchingRun.status == "done")
+        ).first():
+            click.echo("a matching run has already finished: nothing to do")
+            return
         officer = session.exec(
             select(User).where(User.role.in_(["admin", "officer"]), User.active)  # type: ignore[attr-defined]
         ).first()
         if officer is None:
             _fail("no officer or admin user exists: create one with `pathways create-user`", 1)
             return
+        actor = Actor.system("cli")
         run = matching_runs.start_run(
             session,
             program_codes=list(program_codes),
             objective=objective,
             options={},
             user=officer,
-            actor=Actor.system("cli"),
+            actor=actor,
         )
-        click.echo("matching run queued; `pathways worker` runs it")
-        click.echo(str(run.id))
+        run_id = run.id
+        if not now:
+            click.echo("matching run queued; `pathways worker` runs it")
+            click.echo(str(run_id))
+            return
+    click.echo(f"matching run {run_id}: running…")
+    run_worker(engine, HANDLERS, once=True, poll_seconds=0, settings=settings)
+    with _session(engine) as session:
+        done = session.get(MatchingRun, run_id)
+        assert done is not None
+        if done.status != "done":
+            _fail(f"matching run {run_id} {done.status}: {done.error}", 1)
+            return
+        stats = done.stats or {}
+        click.echo(
+            f"matched {stats.get('matched', 0)} of {stats.get('slots', 0)} slots "
+            f"(upper bound {stats.get('upper_bound', 0)}) in {stats.get('seconds', 0)} s"
+        )
+        if publish:
+            officer = session.get(User, done.requested_by_id)
+            assert officer is not None
+            made = matching_runs.publish(session, done, user=officer, actor=actor)
+            click.echo(f"{made} proposed placements published")
+        click.echo(str(run_id))
 
 
 @main.command("worker")

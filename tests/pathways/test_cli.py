@@ -105,6 +105,26 @@ def test_seed_demo_is_idempotent(runner, session, app) -> None:
     assert mx and all(v.wage_per == "day" and v.wage_hourly_usd_minor for v in mx)
 
 
+def test_match_now_runs_a_round_and_publishes_its_offers(runner, session, app) -> None:
+    """What `make run` does after seeding: one round, its matches offered to people."""
+    from pathways.models import Placement
+
+    assert (
+        runner.invoke(main, ["seed-demo", "--applicants", "150", "--vacancies", "40"]).exit_code
+        == 0
+    )
+    result = runner.invoke(main, ["match", "--now", "--publish", "--unless-done"])
+    assert result.exit_code == 0, result.output
+    published = int(result.output.split(" proposed placements published")[0].split()[-1])
+    assert published > 0 and "matched" in result.output
+    session.expire_all()
+    assert len(session.exec(select(Placement)).all()) == published
+    again = runner.invoke(main, ["match", "--now", "--publish", "--unless-done"])
+    assert again.exit_code == 0 and "already finished" in again.output
+    bad = runner.invoke(main, ["match", "--publish"])
+    assert bad.exit_code == 2 and "--now" in bad.output
+
+
 def test_cli_stops_on_bad_settings(monkeypatch) -> None:
     from click.testing import CliRunner
 
