@@ -77,13 +77,14 @@ def create_app(config: dict[str, Any] | None = None, *, check_schema: bool = Tru
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
 
-    from pathways import inputs, requestlog
+    from pathways import inputs, requestlog, security_headers
     from pathways.api import register_api
     from pathways.auth import register_auth
     from pathways.errors import register_error_handlers
     from pathways.web import register_web
 
     requestlog.init_app(app)
+    security_headers.init_app(app, hsts_seconds=settings.hsts_seconds)
     inputs.init_app(app)
     register_auth(app)
     register_api(app)

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     catalog_cache_seconds: float = Field(default=30.0, ge=0)
     # Session cookies only over HTTPS; defaults to true in production (TLS at the balancer).
     cookie_secure: bool | None = None
+    # Strict-Transport-Security max-age in seconds; 0 sends none (turn it on once every host
+    # of the domain is served over HTTPS: browsers remember it).
+    hsts_seconds: int = Field(default=0, ge=0, le=2 * 365 * 86400)
 
     @field_validator("log_level")
     @classmethod

@@ -49,8 +49,18 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="es-GT", viewport={"width": 390, "height": 844})
     pg = context.new_page()
     pg.set_default_timeout(15000)
+    # Any script or style the Content-Security-Policy refuses is a page that breaks for real
+    # users: every browser test fails on one.
+    refused: list[str] = []
+    pg.on(
+        "console",
+        lambda msg: refused.append(msg.text)
+        if msg.type == "error" and "Content Security Policy" in msg.text
+        else None,
+    )
     yield pg
     context.close()
+    assert not refused, f"refused by the Content-Security-Policy: {refused}"
 
 
 @pytest.fixture

@@ -1,0 +1,38 @@
+"""Security headers on every kind of response: pages, API, static files, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from pathways.app import create_app
+from tests.conftest import test_settings
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/login", "/api/v1/programs", "/static/css/site.css", "/no-such-page"]
+)
+def test_every_response_carries_the_security_headers(client, path) -> None:
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in headers  # off unless set
+
+
+def test_hsts_is_sent_when_set(database_url) -> None:
+    app = create_app(test_settings(database_url, hsts_seconds=31536000))
+    response = app.test_client().get("/")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_templates_have_no_inline_script_or_style() -> None:
+    """The policy refuses them; the browser tests catch what a template builds at run time."""
+    from tests.conftest import ROOT
+
+    for template in (ROOT / "pathways" / "templates").rglob("*.html"):
+        text = template.read_text()
+        assert "<script>" not in text and "<style" not in text, template
+        assert ' style="' not in text and " onclick=" not in text, template
