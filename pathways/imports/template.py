@@ -8,13 +8,11 @@ currency (warning). :func:`write_template` writes vacancies back in the same lay
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
-from decimal import Decimal
 
 from matching.normalize import subdivision_to_iso
+from pathways.exports import csv_bytes
 from pathways.models.enums import LICENCES
 
 from .base import (
@@ -40,9 +38,6 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (
     "worksite_city",
     "worksite_postal_code",
     "employer_name",
-    "employer_workforce",
-    "employer_low_wage_foreign_workers",
-    "employer_naics",
     "title_lang",
     "occupation_code_system",
     "occupation_code",
@@ -59,7 +54,17 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (
     "licences",
     "skills_text",
     "status",
+    # Added later, at the end so that files filled in the earlier layout keep their places.
+    "employer_workforce",
+    "employer_low_wage_foreign_workers",
+    "employer_naics",
 )
+#: Template columns named differently from their ParsedVacancy field.
+FIELD_OF_COLUMN = {
+    "occupation_code_system": "native_code_system",
+    "occupation_code": "native_code",
+    "employer_low_wage_foreign_workers": "employer_low_wage_tfws",
+}
 REQUIRED_COLUMNS = ("external_ref", "program", "title", "positions", "worksite_country")
 CODE_SYSTEMS = ("SOC2018", "ONETSOC", "NOC2021", "NOC2011", "SINCO2019")
 _CURRENCY_BY_COUNTRY = {"US": "USD", "CA": "CAD", "MX": "MXN"}
@@ -264,36 +269,24 @@ def parse(data: bytes, **options: object) -> ParsedFile:
     return stream(data, **options).collect()
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
+def _cell(value: object) -> object:
     if isinstance(value, list):
         return ";".join(str(v) for v in value)
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+    return value
 
 
 def write_template(vacancies: Iterable[ParsedVacancy]) -> bytes:
     """Vacancies as template CSV (UTF-8 with BOM so spreadsheets show accents)."""
     return write_template_rows(
-        {
-            **{name: getattr(v, name) for name in TEMPLATE_COLUMNS if hasattr(v, name)},
-            "occupation_code_system": v.native_code_system,
-            "occupation_code": v.native_code,
-            "employer_low_wage_foreign_workers": v.employer_low_wage_tfws,
-        }
+        {name: getattr(v, FIELD_OF_COLUMN.get(name, name), None) for name in TEMPLATE_COLUMNS}
         for v in vacancies
     )
 
 
 def write_template_rows(rows: Iterable[dict[str, object]]) -> bytes:
-    """Rows (column → value; missing columns empty) as template CSV, UTF-8 with a BOM."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(TEMPLATE_COLUMNS)
-    for values in rows:
-        writer.writerow([_cell(values.get(name)) for name in TEMPLATE_COLUMNS])
-    return out.getvalue().encode("utf-8-sig")
+    """Rows (column → value; missing columns empty) as template CSV, UTF-8 with a BOM; text
+    that a spreadsheet would run as a formula is neutralised (see ``pathways.exports``)."""
+    return csv_bytes(
+        TEMPLATE_COLUMNS,
+        ([_cell(values.get(name)) for name in TEMPLATE_COLUMNS] for values in rows),
+    )

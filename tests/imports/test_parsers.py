@@ -343,5 +343,7 @@ def test_one_declaration_of_the_vacancy_fields() -> None:
     assert stored <= columns
     assert set(vacancy_shapes.COMPARED) <= columns
     assert set(vacancy_shapes.DERIVED_COLUMNS) <= columns
-    in_file = set(TEMPLATE_COLUMNS) | {"native_code_system", "native_code"}
+    from pathways.imports.template import FIELD_OF_COLUMN
+
+    in_file = {FIELD_OF_COLUMN.get(c, c) for c in TEMPLATE_COLUMNS}
     assert declared - in_file == {"source", "raw", "wage_hourly"}

@@ -36,3 +36,34 @@ def test_templates_have_no_inline_script_or_style() -> None:
         text = template.read_text()
         assert "<script>" not in text and "<style" not in text, template
         assert ' style="' not in text and " onclick=" not in text, template
+
+
+def test_exported_cells_that_a_spreadsheet_would_run_are_neutralised() -> None:
+    import csv
+    import io
+
+    from pathways.exports import csv_bytes
+
+    data = csv_bytes(
+        ["title", "positions", "note"],
+        [['=HYPERLINK("http://x")', 12, "+1 555"], ["@SUM(A1)", -3, "-cmd|' /C calc'!A0"]],
+    )
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[1] == ['\'=HYPERLINK("http://x")', "12", "'+1 555"]
+    assert rows[2] == ["'@SUM(A1)", "-3", "'-cmd|' /C calc'!A0"]  # a negative number stays
+
+
+def test_the_vacancy_export_neutralises_formulas() -> None:
+    from pathways.imports import ParsedVacancy, write_template
+
+    vacancy = ParsedVacancy(
+        external_ref="X-1",
+        program="US-H2A",
+        title="=1+1",
+        positions=3,
+        worksite_country="US",
+        source="api",
+        employer_name="@evil",
+    )
+    text = write_template([vacancy]).decode("utf-8-sig")
+    assert ",'=1+1," in text and ",'@evil," in text and ",3," in text
