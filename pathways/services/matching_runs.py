@@ -131,15 +131,16 @@ def load_vacancies(
 
 
 # The columns a round reads, JSON ones as text parsed with orjson (five times SQLAlchemy's
-# json, and a round reads every active applicant).
+# json, and a round reads every active applicant), dates as text where the database stores
+# text (SQLite; parsed once per distinct day: people share a few hundred).
 _APPLICANT_COLUMNS = (
     Applicant.id,
     Applicant.nationality,
-    Applicant.birth_date,
+    type_coerce(Applicant.birth_date, String).label("birth_date"),
     Applicant.sex,
     Applicant.residence_country,
-    Applicant.available_from,
-    Applicant.available_to,
+    type_coerce(Applicant.available_from, String).label("available_from"),
+    type_coerce(Applicant.available_to, String).label("available_to"),
     Applicant.min_hourly_wage_usd_minor,
     Applicant.preferred_lang,
     Applicant.prior_immigration_violation,
@@ -191,6 +192,25 @@ def load_applicants(
     )
     people: list[Person] = []
     out: list[CandidateApplicant] = []
+    days: dict[Any, date | None] = {None: None}
+
+    def day(value: Any) -> date | None:
+        found = days.get(value)
+        if found is None and value is not None:
+            found = days[value] = value if isinstance(value, date) else date.fromisoformat(value)
+        return found
+
+    # Most people share the same few lists ('["es"]', '["US"]', '[]'): parse each text once.
+    sets: dict[Any, frozenset[str]] = {}
+
+    def as_set(raw: Any) -> frozenset[str]:
+        found = sets.get(raw) if isinstance(raw, str | None) else None
+        if found is None:
+            found = frozenset(_json(raw)) or _EMPTY
+            if isinstance(raw, str | None):
+                sets[raw] = found
+        return found
+
     for (
         id_,
         nationality,
@@ -202,9 +222,9 @@ def load_applicants(
         wage,
         lang,
         prior,
-        languages,
+        languages_raw,
         experience,
-        destinations,
+        destinations_raw,
         chosen,
         certifications,
         returning,
@@ -212,31 +232,36 @@ def load_applicants(
     ) in result:
         if id_ in busy:
             continue
-        languages, destinations = _json(languages), _json(destinations)
+        born, available_from, available_to = day(born), day(available_from), day(available_to)
+        languages, destinations = as_set(languages_raw), as_set(destinations_raw)
         known = tuple(
             (j["isco08"], int(j.get("months") or 0)) for j in _json(experience) if j.get("isco08")
         )
         main = max(known, key=lambda jm: jm[1])[0] if known else None
         named: set[int] = set()
-        for entry in _json(named_by):
-            ref = entry.get("vacancy_ref")
-            if ref and ref in by_ref:
-                named.add(by_ref[ref])
-            elif entry.get("employer"):
-                named.update(by_employer.get(_fold(entry["employer"]), ()))
-        licences = [c["licence"] for c in _json(certifications) if c.get("licence")]
-        chosen, returning = _json(chosen), _json(returning)
+        if named_by and named_by != "[]":
+            for entry in _json(named_by):
+                ref = entry.get("vacancy_ref")
+                if ref and ref in by_ref:
+                    named.add(by_ref[ref])
+                elif entry.get("employer"):
+                    named.update(by_employer.get(_fold(entry["employer"]), ()))
+        licences = (
+            frozenset(c["licence"] for c in _json(certifications) if c.get("licence"))
+            if certifications and certifications != "[]"
+            else _EMPTY
+        )
         facts = ApplicantFacts(
             nationality=nationality,
             birth_date=born,
             residence_country=residence,
-            languages=tuple(languages),
+            languages=tuple(sorted(languages)),
             isco08=main,
             occupations=tuple(code for code, _ in known),
             experience_months=max((m for _, m in known), default=None),
             available_from=available_from,
             available_to=available_to,
-            destinations=tuple(destinations),
+            destinations=tuple(sorted(destinations)),
             prior_immigration_violation=prior,
         )
         people.append(Person(id_, nationality, sex, lang or "es"))
@@ -246,11 +271,11 @@ def load_applicants(
                 occupations=known,
                 available_from=available_from,
                 available_to=available_to,
-                destinations=frozenset(destinations) if destinations else _EMPTY,
-                programs=frozenset(chosen) if chosen else _EMPTY,
-                languages=frozenset(languages),
-                licences=frozenset(licences) if licences else _EMPTY,
-                returning=frozenset(returning) if returning else _EMPTY,
+                destinations=destinations,
+                programs=as_set(chosen),
+                languages=languages,
+                licences=licences or _EMPTY,
+                returning=as_set(returning),
                 named_for=frozenset(named) if named else _EMPTY,
                 min_hourly_usd=None if wage is None else wage / 100,
             )
