@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from sqlalchemy import or_
+from sqlmodel import Session, func, select
+
 from matching.duplicates import (
     ApplicantRecord,
     DuplicateIndex,
@@ -19,9 +22,6 @@ from matching.duplicates import (
     find_duplicates,
     find_duplicates_of,
 )
-from sqlalchemy import or_
-from sqlmodel import Session, func, select
-
 from pathways.db import utcnow
 from pathways.models import Applicant, DuplicateFlag, User
 from pathways.models.enums import ORIGINS, ApplicantStatus
