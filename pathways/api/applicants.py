@@ -205,7 +205,7 @@ def erase_applicant(applicant_id: int, principal: User) -> dict[str, Any]:
     roles=STAFF,
     raw_body={"text/csv": "binary", "multipart/form-data": "binary"},
     responses={200: ImportResultModel},
-    extra_codes=(413,),
+    extra_codes=(413, 422),
     description="The file is the request body (or the multipart field `file`); columns as "
     "in `data/templates/applicants.csv`. Rows are all saved together or not at all; each bad "
     "row is reported. Re-importing a file updates nothing and creates nothing new "

@@ -259,7 +259,9 @@ def test_fuzz_operation(
     protected = bool(raw.get("security"))
     # Negative data needs something to break: a parameter, a body, or (without a token) the
     # Authorization header of a protected operation. `GET /healthz` with a token has none.
-    negatable = bool(raw.get("parameters") or raw.get("requestBody")) or (
+    content = (raw.get("requestBody") or {}).get("content", {})
+    json_body = any("json" in media for media in content)
+    negatable = bool(raw.get("parameters") or json_body) or (
         protected and not authenticated
     )
     modes = [GenerationMode.POSITIVE] + [GenerationMode.NEGATIVE] * negatable
