@@ -52,6 +52,16 @@ MENU: list[MenuEntry] = [
     MenuEntry("web.home", _l("Home"), everyone),
     MenuEntry("eligibility.form", _l("Check my options"), everyone),
     MenuEntry("ministry.vacancies_list", _l("Vacancies"), destination_ministry_or("admin")),
+    MenuEntry(
+        "candidates.candidates", _l("Candidates"), destination_ministry_or("officer", "admin")
+    ),
+    MenuEntry(
+        "registrations.applicants_list", _l("Registrations"), origin_ministry_or("officer", "admin")
+    ),
+    MenuEntry(
+        "duplicates.flags", _l("Possible duplicates"), origin_ministry_or("officer", "admin")
+    ),
+    MenuEntry("matching.runs", _l("Matching"), roles("officer", "admin")),
     MenuEntry("officer.programs", _l("Programs"), roles("officer", "admin", "ministry")),
     MenuEntry("account.tokens", _l("API tokens"), roles("ministry", "officer", "admin")),
     MenuEntry("api.docs_page", _l("API"), roles("ministry", "officer", "admin")),
