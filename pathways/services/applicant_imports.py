@@ -60,7 +60,15 @@ _LIST = re.compile(r"[;,|]")
 
 
 class ApplicantFileError(ValueError):
-    """The file as a whole is not an applicant file (one clear message)."""
+    """The file as a whole is not an applicant file (one clear message).
+
+    Keeps the English ``template`` and ``params`` of the format problem, so that a page can
+    word it in its reader's language; ``str(exc)`` is the English message.
+    """
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.template, self.params = template, params
+        super().__init__(template % params if params else template)
 
 
 def _list(text: str) -> list[str]:
@@ -118,6 +126,15 @@ def _errors(exc: ValidationError) -> list[dict[str, Any]]:
     return out
 
 
+def _public_error(err: dict[str, Any], detailed: bool) -> dict[str, Any]:
+    """A row error as the API reports it; ``detailed`` adds what a page needs to word it in
+    its reader's language (the pydantic error, or the English template and its values)."""
+    out = {"field": err["field"], "message": err["message"]}
+    if detailed:
+        out.update({k: err[k] for k in ("error", "template", "params") if k in err})
+    return out
+
+
 def import_file(
     session: Session,
     data: bytes,
@@ -125,13 +142,17 @@ def import_file(
     actor: Actor,
     user: User,
     resolver: OccupationResolver,
+    detailed: bool = False,
 ) -> dict[str, Any]:
-    """Validate every row, then save the new ones together; the report of API.md's shape."""
+    """Validate every row, then save the new ones together; the report of API.md's shape.
+
+    ``detailed`` (pages) keeps with each row error what is needed to translate it.
+    """
     try:
         header, rows, _warnings = read_csv(data)
         columns = resolve_columns(header, SPEC)
     except ImportFormatError as exc:
-        raise ApplicantFileError(str(exc)) from None
+        raise ApplicantFileError(exc.template, **exc.params) from None
     names = columns.headers
     valid: list[tuple[int, ApplicantCreate]] = []
     rejected: list[dict[str, Any]] = []
@@ -150,18 +171,23 @@ def import_file(
         try:
             applicants.check_register(user, item.nationality, session)
         except applicants.ApplicantError as exc:
-            rejected.append(
-                {"row": number, "errors": [{"field": exc.field, "message": exc.message}]}
-            )
+            problem = {
+                "field": exc.field,
+                "message": exc.message,
+                "template": exc.template,
+                "params": exc.params,
+            }
+            rejected.append({"row": number, "errors": [problem]})
             continue
         ref = item.external_ref or ""
         if ref in seen:
-            rejected.append(
-                {
-                    "row": number,
-                    "errors": [{"field": "external_ref", "message": f"already in row {seen[ref]}"}],
-                }
-            )
+            problem = {
+                "field": "external_ref",
+                "message": f"already in row {seen[ref]}",
+                "template": "“%(ref)s” already appears in row %(row)s",
+                "params": {"ref": ref, "row": seen[ref]},
+            }
+            rejected.append({"row": number, "errors": [problem]})
             continue
         seen[ref] = number
         valid.append((number, item))
@@ -199,7 +225,7 @@ def import_file(
         "rejected": [
             {
                 "row": r["row"],
-                "errors": [{"field": e["field"], "message": e["message"]} for e in r["errors"]],
+                "errors": [_public_error(e, detailed) for e in r["errors"]],
             }
             for r in rejected
         ],

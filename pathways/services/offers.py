@@ -73,10 +73,20 @@ def _age_band(born: date, on: date) -> str:
 
 
 def candidates_for(
-    session: Session, user: User, *, lang: str = "es", page: int = 1, per_page: int = 50
+    session: Session,
+    user: User,
+    *,
+    lang: str = "es",
+    page: int = 1,
+    per_page: int = 50,
+    status: str | None = None,
+    program: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Placements on the vacancies of a destination ministry's country (all for officers),
-    each with an anonymised profile; the name only once the person has accepted."""
+    each with an anonymised profile; the name only once the person has accepted.
+
+    ``status`` and ``program`` keep only the placements in that state or program.
+    """
     stmt = (
         select(Placement, Vacancy, Applicant)
         .join(Vacancy, Vacancy.id == Placement.vacancy_id)  # type: ignore[arg-type]
@@ -84,6 +94,10 @@ def candidates_for(
     )
     if user.role == "ministry":
         stmt = stmt.where(Vacancy.worksite_country == user.country)
+    if status:
+        stmt = stmt.where(Placement.status == status)
+    if program:
+        stmt = stmt.where(Vacancy.program_code == program)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(
         stmt.order_by(Placement.id.desc())  # type: ignore[union-attr]

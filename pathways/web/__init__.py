@@ -9,13 +9,18 @@ def register_web(app: Flask) -> None:
     from pathways.web import (
         account,
         applicant,
+        candidates,
+        duplicates,
         eligibility,
         home,
+        matching,
         messages,
         ministry,
         navigation,
         placements,
         programs,
+        registrations,
+        staff,
     )
 
     app.register_blueprint(home.bp)
@@ -25,8 +30,13 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(programs.bp)
     app.register_blueprint(ministry.bp)
     app.register_blueprint(placements.bp)
+    app.register_blueprint(registrations.bp)
+    app.register_blueprint(duplicates.bp)
+    app.register_blueprint(matching.bp)
+    app.register_blueprint(candidates.bp)
     app.jinja_env.globals.update(
         nav_items=navigation.nav_items, stored_error=messages.stored_error
     )
+    app.jinja_env.globals.update(staff.template_globals())
     # The API docs page is registered by the API blueprint, which comes first (see create_app).
     navigation.check_menu(app)

@@ -56,6 +56,28 @@ _BY_MESSAGE = {
     "is in the future": _l("The date cannot be in the future."),
     "is more than 120 years ago": _l("Check the year."),
     "is before available_from": _l("The end of the availability is before its start."),
+    "must be true: nothing is stored without the person's consent": _l(
+        "The person's consent is required: nothing is stored without it."
+    ),
+    "give at least one group": _l("Give a share for at least one group."),
+    "each share must be between 0 and 1": _l("Each share must be between 0 and 100%."),
+    "the shares add up to more than 1": _l("The shares add up to more than 100%."),
+}
+# Problems that services describe with an English template (ApplicantError, RunError, import
+# rows) → the sentence a page shows, with the same %(placeholders)s.
+_BY_TEMPLATE = {
+    "a %(country)s ministry registers only %(country)s nationals": _l(
+        "A %(country)s ministry registers only %(country)s nationals."
+    ),
+    "only an origin ministry (GT, SV, HN) registers applicants": _l(
+        "Only an origin ministry (GT, SV, HN) registers applicants."
+    ),
+    "an applicant with external_ref “%(ref)s” already exists": _l(
+        "A person with the reference “%(ref)s” is already registered."
+    ),
+    "you may not verify this applicant": _l("You may not verify this person."),
+    "this flag was already resolved": _l("Someone already decided about this pair."),
+    "only a finished run can be published": _l("Only a finished run can be published."),
 }
 
 
@@ -94,6 +116,25 @@ def stored_error(err: dict[str, Any]) -> str:
     if err.get("column"):
         text += " " + gettext("(column %(name)s)", name=err["column"])
     return text
+
+
+def service_problem(template: str | None, params: dict[str, Any] | None, message: str) -> str:
+    """A service's problem (``template`` with ``params``, or only its English ``message``)
+    in the page's language."""
+    known = _BY_TEMPLATE.get(template or message)
+    if known is not None:
+        try:
+            return str(known) % (params or {}) if params else str(known)
+        except (KeyError, ValueError, TypeError):
+            return str(known)
+    return stored_error({"template": template, "params": params, "message": message})
+
+
+def row_error(err: dict[str, Any]) -> str:
+    """A row error of a detailed import report (see ``applicant_imports.import_file``)."""
+    if err.get("error"):
+        return pydantic_error(err["error"])
+    return service_problem(err.get("template"), err.get("params"), str(err.get("message", "")))
 
 
 def format_problem(exc: Any) -> str:

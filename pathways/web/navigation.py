@@ -68,6 +68,16 @@ MENU: list[MenuEntry] = [
     MenuEntry("applicant.offers_list", _l("My offers"), roles("applicant")),
     MenuEntry("applicant.data", _l("My data"), roles("applicant")),
     MenuEntry("ministry.vacancies_list", _l("Vacancies"), destination_ministry_or("admin")),
+    MenuEntry(
+        "candidates.candidates", _l("Candidates"), destination_ministry_or("officer", "admin")
+    ),
+    MenuEntry(
+        "registrations.applicants_list", _l("Registrations"), origin_ministry_or("officer", "admin")
+    ),
+    MenuEntry(
+        "duplicates.flags", _l("Possible duplicates"), origin_ministry_or("officer", "admin")
+    ),
+    MenuEntry("matching.runs", _l("Matching"), roles("officer", "admin")),
     MenuEntry("placements.placements_list", _l("Placements"), STAFF),
     MenuEntry("officer.programs", _l("Programs"), roles("officer", "admin", "ministry")),
     MenuEntry("account.tokens", _l("API tokens"), roles("ministry", "officer", "admin")),
