@@ -171,8 +171,17 @@ def resolve(
     return flag
 
 
+def _phrase(signal: str, lang: str) -> str:
+    # A flag stored by an earlier version of the engine may carry a signal this one does not
+    # know: show it as it is rather than fail the page.
+    try:
+        return describe_signal(signal, lang)
+    except (KeyError, IndexError):
+        return signal
+
+
 def to_public(flag: DuplicateFlag, *, lang: str = "es") -> dict[str, Any]:
-    phrases = [describe_signal(s, lang) for s in flag.evidence]
+    phrases = [_phrase(s, lang) for s in flag.evidence]
     text = (" ; " if lang == "fr" else "; ").join(phrases)
     return {
         "id": flag.id,

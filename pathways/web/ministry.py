@@ -174,6 +174,7 @@ def vacancy_close(vacancy_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/vacancies-template.csv")
 @role_required("ministry", "admin")
 def csv_template():  # type: ignore[no-untyped-def]
+    _country(_user())
     return send_file(
         settings().data_dir / "templates" / "vacancies.csv",
         mimetype="text/csv",
@@ -186,6 +187,7 @@ def csv_template():  # type: ignore[no-untyped-def]
 @role_required("ministry", "admin")
 def import_new():  # type: ignore[no-untyped-def]
     user = _user()
+    _country(user)  # origin ministries do not post vacancies
     error = None
     if request.method == "POST":
         fmt = request.form.get("format", "")
