@@ -202,14 +202,19 @@ def issue_token(email: str, name: str) -> None:
     from pathways.services import accounts
     from pathways.services.audit import Actor
 
-    _, engine = _context()
+    settings, engine = _context()
     with _session(engine) as session:
         user = accounts.find_user(session, email)
         if user is None:
             _fail(f"no user with e-mail {email}", code=1)
             return
-        issued = accounts.issue_token(session, user, actor=Actor.system("cli"), name=name)
-    click.echo(f"token for {user.email} ({user.role}); store it now, it is not kept:")
+        issued = accounts.issue_token(
+            session, user, actor=Actor.system("cli"), name=name, days=settings.token_days
+        )
+    click.echo(
+        f"token for {user.email} ({user.role}), valid until "
+        f"{issued.record.expires_at:%Y-%m-%d}; store it now, it is not kept:"
+    )
     click.echo(issued.token)
 
 

@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     # Strict-Transport-Security max-age in seconds; 0 sends none (turn it on once every host
     # of the domain is served over HTTPS: browsers remember it).
     hsts_seconds: int = Field(default=0, ge=0, le=2 * 365 * 86400)
+    # Days an API token works; then its owner issues a new one.
+    token_days: int = Field(default=90, ge=1, le=730)
 
     @field_validator("log_level")
     @classmethod

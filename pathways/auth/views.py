@@ -33,8 +33,19 @@ def _safe_next(target: str | None) -> str:
     return url_for("web.home")
 
 
+def _account() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().casefold()[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20/minute", methods=["POST"])
+@limiter.limit("20/minute", methods=["POST"])  # per address
+# Per account, failed attempts only: guessing one person's password from many addresses.
+@limiter.limit(
+    "10 per 15 minutes",
+    methods=["POST"],
+    key_func=_account,
+    deduct_when=lambda response: response.status_code != 302,
+)
 def login():  # type: ignore[no-untyped-def]
     form = LoginForm()
     if form.validate_on_submit():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -137,10 +138,20 @@ class IssuedToken:
     record: ApiToken
 
 
-def issue_token(session: Session, user: User, *, actor: Actor, name: str = "") -> IssuedToken:
+#: How long a token works unless said otherwise (PATHWAYS_TOKEN_DAYS).
+TOKEN_DAYS = 90
+
+
+def issue_token(
+    session: Session, user: User, *, actor: Actor, name: str = "", days: int = TOKEN_DAYS
+) -> IssuedToken:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
-        user_id=user.id, token_hash=_token_digest(token), prefix=token[:10], name=name[:100]
+        user_id=user.id,
+        token_hash=_token_digest(token),
+        prefix=token[:10],
+        name=name[:100],
+        expires_at=utcnow() + timedelta(days=days),
     )
     session.add(row)
     session.flush()
@@ -150,14 +161,16 @@ def issue_token(session: Session, user: User, *, actor: Actor, name: str = "") -
 
 
 def user_for_token(session: Session, token: str) -> User | None:
-    """The active user owning a non-revoked token, recording its last use."""
+    """The active user owning a token neither revoked nor expired, recording its last use."""
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == _token_digest(token))).first()
+    now = utcnow()
     if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and row.expires_at <= now:
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    now = utcnow()
     # Write last use at most once a minute: a busy API client must not turn reads into writes.
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
         row.last_used_at = now

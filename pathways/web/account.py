@@ -9,7 +9,7 @@ from wtforms import StringField
 from wtforms.validators import Length
 
 from pathways.auth import actor_for, current_principal, role_required
-from pathways.requestctx import db_session
+from pathways.requestctx import db_session, settings
 from pathways.services import accounts
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -32,7 +32,11 @@ def tokens():  # type: ignore[no-untyped-def]
     new_token = None
     if form.validate_on_submit():
         issued = accounts.issue_token(
-            db_session(), user, actor=actor_for(user), name=form.name.data or ""
+            db_session(),
+            user,
+            actor=actor_for(user),
+            name=form.name.data or "",
+            days=settings().token_days,
         )
         new_token = issued.token
         flash(_("Copy this token now: it will not be shown again."), "info")

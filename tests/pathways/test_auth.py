@@ -142,3 +142,42 @@ def test_nul_characters_are_refused_not_stored(client, make_user) -> None:
     api = client.get("/api/v1/occupations/resolve?title=farm%00worker")
     assert api.status_code == 422
     assert api.get_json()["errors"][0]["field"] == "query.title"
+
+
+def test_an_expired_token_is_401(client, session, make_user) -> None:
+    from datetime import timedelta
+
+    from pathways.db import utcnow
+    from pathways.services import accounts
+    from pathways.services.audit import Actor
+
+    issued = accounts.issue_token(session, make_user("officer"), actor=Actor.system("t"), days=1)
+    headers = {"Authorization": f"Bearer {issued.token}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    row = session.get(ApiToken, issued.record.id)
+    assert row.expires_at - utcnow() < timedelta(days=1, minutes=1)
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    session.add(row)
+    session.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_login_is_throttled_per_account_across_addresses(database_url, make_user) -> None:
+    """Ten wrong passwords for one account, from ten addresses, lock that account's login for
+    a while (even with the right password); other accounts are not affected."""
+    from pathways.app import create_app
+    from tests.conftest import test_settings
+
+    app = create_app(test_settings(database_url, ratelimit_enabled=True))
+    target, other = make_user("officer"), make_user("officer")
+
+    def attempt(user, password: str, address: str) -> int:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        token = csrf_token(client, "/login")
+        data = {"email": user.email, "password": password, "csrf_token": token}
+        return client.post("/login", data=data).status_code
+
+    assert [attempt(target, "wrong-password", f"10.0.0.{i}") for i in range(10)] == [400] * 10
+    assert attempt(target, PASSWORD, "10.0.1.1") == 429
+    assert attempt(other, PASSWORD, "10.0.1.1") == 302
