@@ -46,6 +46,7 @@ from .base import (
     check_dates,
     decode_bytes,
     iter_rows,
+    load_json,
     normalize_soc,
 )
 
@@ -377,7 +378,7 @@ def _documents(text: str) -> tuple[list[Any], list[str]]:
     warnings: list[str] = []
     if stripped[:1] in ("{", "["):
         try:
-            return [json.loads(stripped, parse_float=Decimal, strict=False)], warnings
+            return [load_json(stripped, parse_float=Decimal, strict=False)], warnings
         except json.JSONDecodeError as exc:
             raise ImportFormatError(
                 "This file is not valid JSON-LD (line %(line)s, column %(column)s: %(reason)s).",
@@ -399,7 +400,7 @@ def _documents(text: str) -> tuple[list[Any], list[str]]:
     docs = []
     for i, block in enumerate(parser.blocks, start=1):
         try:
-            docs.append(json.loads(block, parse_float=Decimal, strict=False))
+            docs.append(load_json(block, parse_float=Decimal, strict=False))
         except json.JSONDecodeError as exc:
             warnings.append(f"JSON-LD block {i} is not valid JSON ({exc.msg}); skipped.")
     return docs, warnings

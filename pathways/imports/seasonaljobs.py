@@ -41,6 +41,7 @@ from .base import (
     csv_stream,
     decode_bytes,
     iter_rows,
+    load_json,
     normalize_header,
     normalize_soc,
     resolve_columns,
@@ -240,7 +241,7 @@ def _cell(value: Any) -> str:
 
 def _json_records(text: str) -> list[Any]:
     try:
-        doc = json.loads(text, parse_float=Decimal)
+        doc = load_json(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
             "This file is not valid JSON (line %(line)s, column %(column)s: %(reason)s).",

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from pathways.i18n_marks import N_
 
 from .records import ImportFormatError
 
@@ -16,12 +20,41 @@ from .records import ImportFormatError
 # Decoding and CSV
 
 
+#: Files that are not text, by their first bytes. Spreadsheets and archives are never opened
+#: (a few kilobytes of zip can expand to gigabytes): people are asked for the CSV instead.
+BINARY_KINDS = (
+    (b"PK\x03\x04", N_("spreadsheet or zip archive (.xlsx, .zip)")),
+    (b"PK\x05\x06", N_("zip archive")),
+    (b"\xd0\xcf\x11\xe0", N_("Excel 97-2003 spreadsheet (.xls)")),
+    (b"\x1f\x8b", N_("gzip archive")),
+    (b"BZh", N_("bzip2 archive")),
+    (b"\xfd7zXZ", N_("xz archive")),
+    (b"%PDF", N_("PDF document")),
+)
+
+
+def refuse_binary(data: bytes) -> None:
+    for magic, kind in BINARY_KINDS:
+        if data.startswith(magic):
+            raise ImportFormatError(
+                "This is a %(kind)s, not a text file: save it as CSV (UTF-8) or JSON and upload "
+                "that. Spreadsheets and archives are not opened.",
+                kind=kind,
+            )
+    head = data[:4096]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFormatError(
+            "This file is not text (it contains NUL bytes): save it as CSV (UTF-8) or JSON."
+        )
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode file bytes, returning ``(text, encoding)``.
+    """Decode file bytes, returning ``(text, encoding)``; binary files are refused.
 
     UTF-16 with a BOM, then UTF-8 (a BOM is dropped), then cp1252 (what spreadsheets on
     Windows save), then Latin-1 which never fails.
     """
+    refuse_binary(data)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     try:
@@ -32,6 +65,16 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+def load_json(text: str, **options: Any) -> Any:
+    """``json.loads`` that answers a clear problem for JSON nested too deeply to be data."""
+    try:
+        return json.loads(text, **options)
+    except RecursionError:
+        raise ImportFormatError(
+            "This JSON is nested too deeply (thousands of levels); no vacancy file needs that."
+        ) from None
 
 
 def _sniff_delimiter(text: str) -> str:

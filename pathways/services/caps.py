@@ -39,9 +39,10 @@ from sqlmodel import Session, func, select
 from matching.eligibility import Cap, Program
 from matching.facts import vacancy_fact_map
 from matching.programs import Rule, Text
+from pathways.i18n_marks import N_
 from pathways.models import Applicant, Placement, Vacancy
 from pathways.services import programs, vacancy_facts
-from pathways.services.errors import N_, ServiceError
+from pathways.services.errors import ServiceError
 
 #: The state in which a placement counts against its program's cap (and toward the target).
 COUNTING_STATUS = {"MX-TVTF": "authorized"}

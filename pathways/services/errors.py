@@ -20,7 +20,3 @@ class ServiceError(ValueError):
 class ApplicantError(ServiceError):
     """About an applicant's record (registration, access, duplicates)."""
 
-
-def N_(text: str) -> str:  # noqa: N802 - the name gettext tools look for
-    """Mark an English template for translation where it is defined (pages translate it)."""
-    return text

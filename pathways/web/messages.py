@@ -111,7 +111,9 @@ def stored_error(err: dict[str, Any]) -> str:
     template = err.get("template")
     if not template:
         return str(err.get("message", ""))
-    params = err.get("params") or {}
+    params = dict(err.get("params") or {})
+    if isinstance(params.get("kind"), str):  # a kind of file, itself an English phrase
+        params["kind"] = gettext(params["kind"])
     text = gettext(template, **params) if params else gettext(template)
     if err.get("column"):
         text += " " + gettext("(column %(name)s)", name=err["column"])
