@@ -556,8 +556,10 @@ def publish(
     user: User,
     actor: Actor,
     match_ids: list[int] | None = None,
+    programs: list[str] | None = None,
 ) -> int:
-    """Turn the run's matches (all, or the chosen ones) into ``proposed`` placements.
+    """Turn the run's matches (all, the chosen ones, or those of the chosen programs) into
+    ``proposed`` placements.
 
     A match whose applicant already has a placement under way, or whose vacancy has no slot
     left, is skipped (a later run may have been published first). Returns how many were made.
@@ -567,6 +569,10 @@ def publish(
     stmt = select(Match).where(Match.run_id == run.id, Match.placement_id.is_(None))  # type: ignore[union-attr]
     if match_ids:
         stmt = stmt.where(Match.id.in_(match_ids))  # type: ignore[union-attr]
+    if programs:
+        stmt = stmt.join(Vacancy, Vacancy.id == Match.vacancy_id).where(  # type: ignore[arg-type]
+            Vacancy.program_code.in_(programs)  # type: ignore[attr-defined]
+        )
     chosen = list(session.exec(stmt.order_by(Match.score.desc())))  # type: ignore[attr-defined]
     busy = placements.applicants_with_active_placement(session)
     taken = placements.active_counts_by_vacancy(session, list({m.vacancy_id for m in chosen}))

@@ -17,12 +17,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from pydantic import ValidationError
 
 from pathways.auth import actor_for, role_required
 from pathways.models import Applicant, MatchingRun, Vacancy
-from pathways.models.enums import ORIGINS
+from pathways.models.enums import ORIGINS, PROGRAM_CODES
 from pathways.requestctx import db_session
 from pathways.schemas.matching import RunCreate
 from pathways.services import matching_runs
@@ -239,8 +240,23 @@ def publish(run_id: int):  # type: ignore[no-untyped-def]
             run=matching_runs.public(current),
             programs=staff.program_names(),
         )
+    chosen = [p for p in request.form.getlist("programs") if p in PROGRAM_CODES]
+    ticked = [int(m) for m in request.form.getlist("match_ids") if m.isdigit()]
+    if request.form.get("choice") == "programs" and not chosen:
+        flash(_("Choose at least one program to publish."), "error")
+        return redirect(url_for("matching.publish", run_id=run_id))
+    if request.form.get("choice") == "ticked" and not ticked:
+        flash(_("Tick the matches to publish first."), "error")
+        return redirect(url_for("matching.run", run_id=run_id) + "#matches")
     try:
-        made = matching_runs.publish(db_session(), current, user=who, actor=actor_for(who))
+        made = matching_runs.publish(
+            db_session(),
+            current,
+            user=who,
+            actor=actor_for(who),
+            match_ids=ticked or None,
+            programs=chosen or None,
+        )
     except matching_runs.RunError as exc:
         db_session().rollback()
         flash(messages.service_problem(None, None, exc.message), "error")

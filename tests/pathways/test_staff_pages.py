@@ -315,16 +315,22 @@ def test_an_officer_runs_matching_and_publishes(app, client, login_as, session, 
     assert "primera ejecución terminada" in page
     assert 'id="matches"' in page and "Puntuación" in page
     assert client.get(url + "?page=2").status_code == 200
-    # Publishing asks first, then creates the proposed placements.
+    # Two ticked matches first, then the rest by program, after a confirmation.
     publish = url + "/publish"
-    assert "Sí, publicar" in text(client.get(publish))
-    session.rollback()
-    assert session.exec(select(func.count()).select_from(Placement)).one() == 0
-    done = post_form(client, publish, {})
+    ticked = re.findall(r'name="match_ids" value="(\d+)"', page)[:2]
+    nothing = post_form(client, publish, {"choice": "ticked"})
+    assert "Primero marque" in text(client.get(nothing.headers["Location"]))
+    two = post_form(client, publish, {"choice": "ticked", "match_ids": ticked})
+    assert "Se crearon 2 colocaciones propuestas" in text(client.get(two.headers["Location"]))
+    confirm = text(client.get(publish))
+    assert "Sí, publicar" in confirm
+    chosen = re.findall(r'name="programs" value="([^"]+)" checked', confirm)
+    assert chosen
+    done = post_form(client, publish, {"choice": "programs", "programs": chosen})
     assert done.status_code == 302
     after = text(client.get(done.headers["Location"]))
     made = int(re.search(r"Se crearon (\d+) colocaciones propuestas", after).group(1))
-    assert made == placed
+    assert made == placed - 2
     session.rollback()
     assert session.exec(select(func.count()).select_from(Placement)).one() == placed
     # A second run compares itself with the first.
