@@ -21,6 +21,7 @@ RESOURCE_MODULES: list[str] = [
     "pathways.api.applicants",
     "pathways.api.matching",
     "pathways.api.placements",
+    "pathways.api.progress",
 ]
 
 ops_bp = APIBlueprint("ops", __name__)

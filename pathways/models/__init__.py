@@ -6,6 +6,7 @@ from pathways.models.audit import AuditEvent
 from pathways.models.jobs import Job
 from pathways.models.matching import Match, MatchingRun
 from pathways.models.placements import Placement, PlacementEvent
+from pathways.models.progress import PathwayMilestone
 from pathways.models.reference import (
     Occupation,
     OccupationAlias,
@@ -30,6 +31,7 @@ __all__ = [
     "OccupationAlias",
     "OccupationCode",
     "Organization",
+    "PathwayMilestone",
     "Placement",
     "PlacementEvent",
     "Program",

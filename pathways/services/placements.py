@@ -24,7 +24,7 @@ from sqlmodel import Session, func, select
 from pathways.db import utcnow
 from pathways.models import Applicant, Placement, PlacementEvent, User, Vacancy
 from pathways.models.enums import DESTINATIONS, ORIGINS, ApplicantStatus, PlacementStatus
-from pathways.services import caps, programs
+from pathways.services import caps, programs, progress
 from pathways.services.audit import Actor, record
 from pathways.services.errors import ServiceError
 
@@ -366,6 +366,7 @@ def _move(
             note=note,
         )
     )
+    progress.note_transition(session, placement, to, happened)
 
 
 def _take_cap_number(session: Session, placement: Placement, on: date) -> None:
