@@ -56,8 +56,10 @@ import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
+from sklearn import config_context
 from sklearn.linear_model import ridge_regression
 
 __all__ = [
@@ -254,7 +256,18 @@ def _glm(
 
     (``PoissonRegressor`` fits the Poisson model too, but its loss runs on OpenMP threads that
     cost ~25 ms a call for 40 rows on a busy machine: 20 times this whole loop.)
+
+    scikit-learn's parameter and finiteness checks are skipped: the arrays are built here,
+    finite and of the right shapes, and the checks cost more than the solve (the progress API
+    fits up to 27 of these per request).
     """
+    with config_context(skip_parameter_validation=True, assume_finite=True):
+        return _irls(x, y, base, kappa, params)
+
+
+def _irls(
+    x: np.ndarray, y: np.ndarray, base: np.ndarray, kappa: float, params: int | None
+) -> tuple[np.ndarray, np.ndarray, float]:
     log_base = np.log(base)
     mu = y + 0.5
     eta = np.log(mu)
@@ -645,13 +658,37 @@ def forecast_progress(
         for i, m in enumerate(window)
     )
     closed = seen & (observed_days == in_window)
-    check = _rolling_origin(
-        months[closed], y[closed], exposure[closed], factors, 3, 3, level, max_origins=12
+    check = _recent_backtest(
+        tuple(months[closed].tolist()),
+        tuple(y[closed].tolist()),
+        tuple(exposure[closed].tolist()),
+        tuple(factors.tolist()),
+        level,
     )
     end = int(cumulative[-1])
     chance = float((sims.sum(axis=1) >= target).mean())
     method = _describe(fit, float(exposure[seen].sum()), seasonal_prior is not None, level)
     return answer(end, int(cum_low[-1]), int(cum_high[-1]), chance, monthly, method, check)
+
+
+@lru_cache(maxsize=64)
+def _recent_backtest(
+    months: tuple[int, ...],
+    counts: tuple[float, ...],
+    exposure: tuple[float, ...],
+    factors: tuple[float, ...],
+    level: float,
+) -> Backtest | None:
+    """The 3-month-ahead back-test of the 12 most recent origins on complete months.
+
+    Memoised on its inputs (a pure function, so the answer is the one it would compute): it
+    is most of a forecast's cost and changes only when a month closes or a past count moves,
+    while the progress views ask for the forecast on every request.
+    """
+    return _rolling_origin(
+        np.array(months, dtype=np.int64), np.array(counts), np.array(exposure),
+        np.array(factors), 3, 3, level, max_origins=12,
+    )  # fmt: skip
 
 
 def _describe(fit: _Fit, months_seen: float, prior: bool, level: float) -> str:

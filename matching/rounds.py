@@ -118,7 +118,7 @@ def run_round(
     timings["candidates"] = time.perf_counter() - clock
     capacities = np.array([max(v.slots, 0) for v in vacancies], dtype=np.int64)
     capped = sorted(program_caps or {})
-    limits = (
+    limits: dict[str, Any] = (
         {
             "vacancy_groups": np.array(
                 [

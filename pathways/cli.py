@@ -372,6 +372,36 @@ def match(
         click.echo(str(run_id))
 
 
+@main.group()
+def progress() -> None:
+    """New pathways counted toward the target (PATHWAYS_TARGET*)."""
+
+
+@progress.command("rebuild")
+def progress_rebuild() -> None:
+    """Recompute the counted milestones from every placement's history (idempotent).
+
+    Transitions note milestones as they happen; run this after loading placement history in
+    bulk, or to check the figures: it gives the same answer.
+    """
+    import time
+
+    from pathways.services import progress as progress_service
+    from pathways.services.audit import Actor
+
+    settings, engine = _context()
+    clock = time.perf_counter()
+    with _session(engine) as session:
+        made = progress_service.rebuild(session, actor=Actor.system("cli"))
+        rule = progress_service.CountingRule.from_settings(settings)
+        counts = progress_service.count_new_pathways(session, rule, progress_service.today())
+    click.echo(
+        f"{made} milestones rebuilt in {time.perf_counter() - clock:.1f} s; "
+        f"{counts.counted} new pathways counted in {rule.start}..{rule.end} "
+        f"({', '.join(rule.origins)})"
+    )
+
+
 @main.command("worker")
 @click.option("--once", is_flag=True, help="Process the queued jobs, then exit.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between queue polls.")

@@ -34,12 +34,17 @@ class PathwayMilestone(SQLModel, table=True):
     residence_subdivision: str | None = Field(default=None, max_length=6)
     # The program is one of the person's returning_programs: they had worked in it before.
     returning_worker: bool = False
-    # The day the placement reached visa_issued (authorized for MX-TVTF), UTC, and its month.
+    # The day the placement reached visa_issued (authorized for MX-TVTF), in UTC.
     reached_on: date
-    reached_month: str = Field(sa_type=String(7))
     # The day of the same person's previous milestone (ordered by day, then placement id),
     # None for their first. A milestone is the person's first inside a window exactly when it
     # is inside and this is before the window's start: counting people once is then a filter,
     # not a sort of every milestone by person on each request.
     previous_on: date | None = None
+    # The columns above packed into integers for grouping (services/progress_cells.py: six
+    # text columns cost three times two integers): the month of reached_on, (program,
+    # nationality, sex, returning_worker), and residence_subdivision (0 for none).
+    month: int
+    cell: int
+    place: int = 0
     noted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

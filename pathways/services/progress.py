@@ -20,15 +20,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, or_, text
+from sqlalchemy import and_, delete, or_, text, tuple_
 from sqlmodel import Session, func, select
 
 from matching.forecast import Forecast
 from pathways.db import utcnow
 from pathways.models import Applicant, PathwayMilestone, Placement, Vacancy
 from pathways.models.enums import DESTINATIONS, PROGRAM_CODES
+from pathways.services import progress_cells as cells
+from pathways.services.audit import Actor, record
 from pathways.services.programs import CAP_COUNTING_STATUS
 from pathways.settings import Settings
 
@@ -101,7 +104,8 @@ def note_transition(
     applicant = session.get(Applicant, placement.applicant_id, with_for_update=True)
     vacancy = session.get(Vacancy, placement.vacancy_id)
     assert applicant is not None and vacancy is not None
-    day = at.date()
+    day = at.astimezone(UTC).date() if at.tzinfo else at.date()
+    returning = placement.program_code in (applicant.returning_programs or [])
     milestone = PathwayMilestone(
         placement_id=placement.id,
         applicant_id=applicant.id,  # type: ignore[arg-type]
@@ -110,9 +114,13 @@ def note_transition(
         nationality=applicant.nationality,
         sex=applicant.sex,
         residence_subdivision=applicant.residence_subdivision,
-        returning_worker=placement.program_code in (applicant.returning_programs or []),
+        returning_worker=returning,
         reached_on=day,
-        reached_month=day.strftime("%Y-%m"),
+        month=cells.month_index(day),
+        cell=cells.pack_cell(
+            placement.program_code, applicant.nationality, applicant.sex, returning
+        ),
+        place=cells.pack_place(applicant.residence_subdivision),
     )
     session.add(milestone)
     session.flush()
@@ -135,60 +143,100 @@ def _link_previous(session: Session, applicant_id: int) -> None:
         previous = row.reached_on
 
 
-def rebuild(session: Session) -> int:
+def rebuild(session: Session, *, actor: Actor | None = None) -> int:
     """Recompute every milestone from ``placement_event`` in bulk; returns how many (commits).
 
     The snapshot columns are read from the applicants and vacancies as they are now (an
     erasure keeps nationality, sex, department and programs, so erased people still count).
     """
     session.exec(delete(PathwayMilestone))  # type: ignore[call-overload]
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
+    dialect = session.get_bind().dialect.name
+    rows = _reached_sql(dialect)
+    # The few distinct groups, packed here (services/progress_cells.py) and joined back in.
+    groups = session.execute(
+        text(f"SELECT DISTINCT program_code, nationality, sex, returning_worker FROM ({rows}) m")
+    ).all()
+    places = session.execute(text(f"SELECT DISTINCT residence_subdivision FROM ({rows}) m")).all()
+    if groups:
+        cell_values = ", ".join(
+            f"({_literal(p)}, {_literal(n)}, {_literal(s)}, {'TRUE' if r else 'FALSE'}, "
+            f"{cells.pack_cell(p, n, s, bool(r))})"
+            for p, n, s, r in groups
+        )
+        place_values = (
+            ", ".join(f"({_literal(code)}, {cells.pack_place(code)})" for (code,) in places if code)
+            or "('', 0)"
+        )
+        now = "now()" if dialect == "postgresql" else "strftime('%Y-%m-%d %H:%M:%S', 'now')"
+        session.execute(
+            text(f"""
+            WITH cells (program_code, nationality, sex, returning_worker, cell) AS (
+                VALUES {cell_values}),
+            places (code, place) AS (VALUES {place_values})
+            INSERT INTO pathway_milestone (placement_id, applicant_id, program_code,
+                destination, nationality, sex, residence_subdivision, returning_worker,
+                reached_on, previous_on, month, cell, place, noted_at)
+            SELECT m.placement_id, m.applicant_id, m.program_code, m.destination,
+                   m.nationality, m.sex, m.residence_subdivision, m.returning_worker,
+                   m.reached_on,
+                   LAG(m.reached_on) OVER (PARTITION BY m.applicant_id
+                                           ORDER BY m.reached_on, m.placement_id),
+                   m.month, c.cell, COALESCE(pl.place, 0), {now}
+            FROM ({rows}) m
+            JOIN cells c ON c.program_code = m.program_code AND c.nationality = m.nationality
+                AND c.sex = m.sex AND c.returning_worker = m.returning_worker
+            LEFT JOIN places pl ON pl.code = m.residence_subdivision""")
+        )
+    made = int(session.exec(select(func.count()).select_from(PathwayMilestone)).one())
+    if actor is not None:
+        record(session, actor, "progress.rebuild", "pathway_milestone", None, milestones=made)
+    session.commit()
+    return made
+
+
+def _literal(value: str) -> str:
+    """A code as an SQL literal; codes are letters, digits and dashes (anything else is
+    refused rather than quoted)."""
+    if not value.replace("-", "").isalnum() or not value.isascii():
+        raise ValueError(f"unexpected code {value!r} in the placement history")
+    return f"'{value}'"
+
+
+def _reached_sql(dialect: str) -> str:
+    """Each placement's first event at its program's counting state, with the snapshot."""
+    if dialect == "postgresql":
         day = "(r.at AT TIME ZONE 'UTC')::date"
-        month = "to_char(r.at AT TIME ZONE 'UTC', 'YYYY-MM')"
+        month = (
+            "(EXTRACT(YEAR FROM r.at AT TIME ZONE 'UTC') * 12"
+            " + EXTRACT(MONTH FROM r.at AT TIME ZONE 'UTC') - 1)::int"
+        )
         returning = "(a.returning_programs::jsonb @> jsonb_build_array(p.program_code))"
-        now = "now()"
     else:
         day = "date(r.at)"
-        month = "strftime('%Y-%m', r.at)"
+        month = (
+            "CAST(strftime('%Y', r.at) AS INTEGER) * 12 + CAST(strftime('%m', r.at) AS INTEGER) - 1"
+        )
         returning = (
             "EXISTS (SELECT 1 FROM json_each(a.returning_programs) j "
             "WHERE j.value = p.program_code)"
         )
-        now = "strftime('%Y-%m-%d %H:%M:%S', 'now')"
     states = ", ".join(f"'{s}'" for s in sorted({"visa_issued", *CAP_COUNTING_STATUS.values()}))
     cases = " ".join(
         f"WHEN p.program_code = '{c}' THEN '{s}'" for c, s in CAP_COUNTING_STATUS.items()
     )
-    # The first event of each placement at its program's counting state.
-    reached = f"""
-        SELECT e.placement_id, MIN(e.at) AS at
-        FROM placement_event e JOIN placement p ON p.id = e.placement_id
-        WHERE e.to_status IN ({states}) AND e.to_status = CASE
-            {cases} ELSE 'visa_issued' END
-        GROUP BY e.placement_id"""
-    rows = f"""
+    return f"""
         SELECT p.id AS placement_id, p.applicant_id, p.program_code,
                v.worksite_country AS destination, a.nationality, a.sex,
                a.residence_subdivision, {returning} AS returning_worker,
-               {day} AS reached_on, {month} AS reached_month
-        FROM ({reached}) r
+               {day} AS reached_on, {month} AS month
+        FROM (SELECT e.placement_id, MIN(e.at) AS at
+              FROM placement_event e JOIN placement p ON p.id = e.placement_id
+              WHERE e.to_status IN ({states})
+                AND e.to_status = CASE {cases} ELSE 'visa_issued' END
+              GROUP BY e.placement_id) r
         JOIN placement p ON p.id = r.placement_id
         JOIN applicant a ON a.id = p.applicant_id
         JOIN vacancy v ON v.id = p.vacancy_id"""
-    session.execute(
-        text(f"""
-        INSERT INTO pathway_milestone (placement_id, applicant_id, program_code, destination,
-            nationality, sex, residence_subdivision, returning_worker, reached_on,
-            reached_month, previous_on, noted_at)
-        SELECT placement_id, applicant_id, program_code, destination, nationality, sex,
-               residence_subdivision, returning_worker, reached_on, reached_month,
-               LAG(reached_on) OVER (PARTITION BY applicant_id
-                                     ORDER BY reached_on, placement_id), {now}
-        FROM ({rows}) m""")
-    )
-    session.commit()
-    return int(session.exec(select(func.count()).select_from(PathwayMilestone)).one())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,16 +270,7 @@ def count_new_pathways(session: Session, rule: CountingRule, as_of: date) -> Cou
         m.nationality.in_(rule.origins),  # type: ignore[attr-defined]
         or_(m.previous_on.is_(None), m.previous_on < rule.start),  # type: ignore[union-attr,operator]
     )
-    dimensions = (m.reached_month, m.program_code, m.destination, m.nationality, m.sex,
-                  m.returning_worker)  # fmt: skip
-    cube = session.exec(
-        select(*dimensions, func.count()).where(first_inside).group_by(*dimensions)
-    ).all()
-    places = session.exec(
-        select(m.residence_subdivision, func.count())
-        .where(first_inside)
-        .group_by(m.residence_subdivision)
-    ).all()
+    cube, places = _grouped(session, first_inside, (m.month, m.cell), m.place)
     month: Counter[str] = Counter()
     program: Counter[str] = Counter()
     destination: Counter[str] = Counter()
@@ -239,19 +278,44 @@ def count_new_pathways(session: Session, rule: CountingRule, as_of: date) -> Cou
     sex: Counter[str] = Counter()
     returning = 0
     total = 0
-    for mo, prog, dest, nat, sx, ret, n in cube:
+    for index, cell, n in cube:
+        prog, nat, sx, ret = cells.unpack_cell(int(cell))
         n = int(n)
-        month[mo] += n
+        month[cells.month_label(int(index))] += n
         program[prog] += n
-        destination[dest] += n
+        destination[prog[:2]] += n  # a program code starts with its destination (API.md)
         origin[nat] += n
         sex[sx] += n
         returning += n if ret else 0
         total += n
-    subdivision: Counter[str] = Counter({(code or UNKNOWN): int(n) for code, n in places})
+    subdivision: Counter[str] = Counter(
+        {(cells.unpack_place(int(place)) or UNKNOWN): int(n) for place, n in places}
+    )
     return _fill(
         rule, last, month, program, destination, origin, sex, subdivision, returning, total
     )
+
+
+def _grouped(
+    session: Session, where: Any, dimensions: tuple[Any, ...], place: Any
+) -> tuple[list[Any], list[Any]]:
+    """Counts grouped by ``dimensions`` together, and by ``place`` alone.
+
+    PostgreSQL does both in one scan (GROUPING SETS); elsewhere, two grouped queries.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        cube = session.exec(select(*dimensions, func.count()).where(where).group_by(*dimensions))
+        places = session.exec(select(place, func.count()).where(where).group_by(place))
+        return list(cube.all()), list(places.all())
+    rows = session.exec(
+        select(*dimensions, place, func.count(), func.grouping(place))
+        .where(where)
+        .group_by(func.grouping_sets(tuple_(*dimensions), tuple_(place)))
+    ).all()
+    # GROUPING(place) is 1 on the rows of the first set, where place was summed over.
+    cube = [(*row[: len(dimensions)], row[-2]) for row in rows if row[-1]]
+    places = [(row[len(dimensions)], row[-2]) for row in rows if not row[-1]]
+    return cube, places
 
 
 def _fill(

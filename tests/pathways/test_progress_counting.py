@@ -129,8 +129,8 @@ def test_rebuild_gives_the_same_answer_as_the_transitions(session) -> None:
         rows = session.exec(select(PathwayMilestone).order_by(PathwayMilestone.placement_id))
         return [
             (m.placement_id, m.applicant_id, m.program_code, m.destination, m.nationality,
-             m.sex, m.residence_subdivision, m.returning_worker, m.reached_on, m.reached_month,
-             m.previous_on)
+             m.sex, m.residence_subdivision, m.returning_worker, m.reached_on, m.month,
+             m.cell, m.place, m.previous_on)
             for m in rows
         ]  # fmt: skip
 

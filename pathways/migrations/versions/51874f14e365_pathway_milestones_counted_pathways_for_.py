@@ -1,8 +1,8 @@
 """pathway milestones: counted pathways for progress
 
 Milestones are noted as placements move; placements that reached their counting state before
-this revision get theirs here, from placement_event (the SQL of `pathways progress rebuild`
-as it was written with this revision, frozen so later changes to the service cannot break it).
+this revision get theirs here, from placement_event (what `pathways progress rebuild` does,
+frozen with this revision so later changes to the service cannot change it).
 
 Revision ID: 51874f14e365
 Revises: 577786c6cbe5
@@ -35,8 +35,10 @@ def upgrade() -> None:
     sa.Column('residence_subdivision', sqlmodel.sql.sqltypes.AutoString(length=6), nullable=True),
     sa.Column('returning_worker', sa.Boolean(), nullable=False),
     sa.Column('reached_on', sa.Date(), nullable=False),
-    sa.Column('reached_month', sa.String(length=7), nullable=False),
     sa.Column('previous_on', sa.Date(), nullable=True),
+    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('cell', sa.Integer(), nullable=False),
+    sa.Column('place', sa.Integer(), nullable=False),
     sa.Column('noted_at', pathways.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['applicant_id'], ['applicant.id'], name=op.f('fk_pathway_milestone_applicant_id_applicant')),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk_pathway_milestone_placement_id_placement')),
@@ -48,47 +50,71 @@ def upgrade() -> None:
         batch_op.create_index('ix_pathway_milestone_window', ['reached_on', 'nationality'], unique=False)
 
     # ### end Alembic commands ###
-    op.execute(_milestones_from_events(op.get_bind().dialect.name))
+    _milestones_from_events(op.get_bind())
 
 
-def _milestones_from_events(dialect: str) -> str:
-    if dialect == "postgresql":
-        day = "(r.at AT TIME ZONE 'UTC')::date"
-        month = "to_char(r.at AT TIME ZONE 'UTC', 'YYYY-MM')"
-        returning = "(a.returning_programs::jsonb @> jsonb_build_array(p.program_code))"
-        now = "now()"
-    else:
-        day = "date(r.at)"
-        month = "strftime('%Y-%m', r.at)"
-        returning = (
-            "EXISTS (SELECT 1 FROM json_each(a.returning_programs) j "
-            "WHERE j.value = p.program_code)"
-        )
-        now = "strftime('%Y-%m-%d %H:%M:%S', 'now')"
-    return f"""
-        INSERT INTO pathway_milestone (placement_id, applicant_id, program_code, destination,
-            nationality, sex, residence_subdivision, returning_worker, reached_on,
-            reached_month, previous_on, noted_at)
-        SELECT placement_id, applicant_id, program_code, destination, nationality, sex,
-               residence_subdivision, returning_worker, reached_on, reached_month,
-               LAG(reached_on) OVER (PARTITION BY applicant_id
-                                     ORDER BY reached_on, placement_id), {now}
-        FROM (
-            SELECT p.id AS placement_id, p.applicant_id, p.program_code,
-                   v.worksite_country AS destination, a.nationality, a.sex,
-                   a.residence_subdivision, {returning} AS returning_worker,
-                   {day} AS reached_on, {month} AS reached_month
-            FROM (
-                SELECT e.placement_id, MIN(e.at) AS at
-                FROM placement_event e JOIN placement p ON p.id = e.placement_id
-                WHERE e.to_status IN ('authorized', 'visa_issued') AND e.to_status = CASE
-                    WHEN p.program_code = 'MX-TVTF' THEN 'authorized' ELSE 'visa_issued' END
-                GROUP BY e.placement_id
-            ) r
-            JOIN placement p ON p.id = r.placement_id
-            JOIN applicant a ON a.id = p.applicant_id
-            JOIN vacancy v ON v.id = p.vacancy_id
-        ) m"""
+# Frozen with this revision (later changes to the service must not change what it did): the
+# milestones of placements that reached their counting state before the table existed.
+_PROGRAMS = ("US-H2A", "US-H2B", "CA-TFWP-AG", "CA-SAWP", "CA-TFWP-LOW", "CA-TFWP-HIGH",
+             "MX-TVTF", "MX-RT-WORK")  # fmt: skip
+_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def _country(code: str) -> int:
+    return (ord(code[0].upper()) - 65) * 26 + ord(code[1].upper()) - 65
+
+
+def _place(code: str | None) -> int:
+    if not code:
+        return 0
+    country, _, sub = code.upper().partition("-")
+    value = 0
+    for c in sub.ljust(3, " ")[:3]:
+        value = value * 37 + (0 if c == " " else _ALNUM.index(c) + 1)
+    return 1 + _country(country) * 37**3 + value
+
+
+def _milestones_from_events(bind: sa.engine.Connection) -> None:
+    import json
+    from datetime import UTC, datetime
+
+    rows = bind.execute(sa.text("""
+        SELECT p.id, p.applicant_id, p.program_code, v.worksite_country, a.nationality, a.sex,
+               a.residence_subdivision, a.returning_programs, r.at
+        FROM (SELECT e.placement_id, MIN(e.at) AS at
+              FROM placement_event e JOIN placement p ON p.id = e.placement_id
+              WHERE e.to_status = CASE WHEN p.program_code = 'MX-TVTF' THEN 'authorized'
+                                       ELSE 'visa_issued' END
+              GROUP BY e.placement_id) r
+        JOIN placement p ON p.id = r.placement_id
+        JOIN applicant a ON a.id = p.applicant_id
+        JOIN vacancy v ON v.id = p.vacancy_id""")).all()
+    out = []
+    for pid, aid, program, destination, nationality, sex, place, back, at in rows:
+        if isinstance(at, str):  # SQLite: naive UTC text
+            at = datetime.fromisoformat(at)
+        day = (at if at.tzinfo is None else at.astimezone(UTC)).date()
+        back = json.loads(back) if isinstance(back, str) else (back or [])
+        returning = program in back
+        cell = _PROGRAMS.index(program) * 676 + _country(nationality)
+        out.append({
+            "placement_id": pid, "applicant_id": aid, "program_code": program,
+            "destination": destination, "nationality": nationality, "sex": sex,
+            "residence_subdivision": place, "returning_worker": returning,
+            "reached_on": day, "previous_on": None,
+            "month": day.year * 12 + day.month - 1,
+            "cell": (cell * 3 + ("F", "M", "X").index(sex)) * 2 + int(returning),
+            "place": _place(place), "noted_at": datetime.now(UTC),
+        })  # fmt: skip
+    out.sort(key=lambda r: (r["applicant_id"], r["reached_on"], r["placement_id"]))
+    for before, row in zip([None, *out], out, strict=False):
+        if before is not None and before["applicant_id"] == row["applicant_id"]:
+            row["previous_on"] = before["reached_on"]
+    types = {"reached_on": sa.Date(), "previous_on": sa.Date(), "returning_worker": sa.Boolean(),
+             "noted_at": pathways.db.UTCDateTime()}  # fmt: skip
+    if out:
+        table = sa.table("pathway_milestone", *(sa.column(k, types.get(k)) for k in out[0]))
+        op.bulk_insert(table, out)
 
 
 def downgrade() -> None:
