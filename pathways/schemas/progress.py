@@ -60,7 +60,8 @@ class ProgressPublic(BaseModel):
     as_of: str = Field(description="the day the figures cover (UTC)")
     origins: list[str]
     by_subdivision: dict[str, int] = Field(
-        description="by the person's department (ISO 3166-2); 'unknown' when not given"
+        description="by the department of residence (ISO 3166-2); a country code alone for "
+        "people of that nationality who gave no department"
     )
     new_vs_returning: dict[str, int] = Field(
         description="'returning': people who had worked in the program before"

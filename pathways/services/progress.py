@@ -36,7 +36,6 @@ from pathways.services.programs import CAP_COUNTING_STATUS
 from pathways.settings import Settings
 
 SEXES = ("F", "M", "X")
-UNKNOWN = "unknown"  # the department of people registered without one
 
 
 def today() -> date:
@@ -120,7 +119,7 @@ def note_transition(
         cell=cells.pack_cell(
             placement.program_code, applicant.nationality, applicant.sex, returning
         ),
-        place=cells.pack_place(applicant.residence_subdivision),
+        place=cells.pack_place(applicant.residence_subdivision, applicant.nationality),
     )
     session.add(milestone)
     session.flush()
@@ -152,27 +151,33 @@ def rebuild(session: Session, *, actor: Actor | None = None) -> int:
     session.exec(delete(PathwayMilestone))  # type: ignore[call-overload]
     dialect = session.get_bind().dialect.name
     rows = _reached_sql(dialect)
-    # The few distinct groups, packed here (services/progress_cells.py) and joined back in.
-    groups = session.execute(
-        text(f"SELECT DISTINCT program_code, nationality, sex, returning_worker FROM ({rows}) m")
+    # Every group a milestone can fall in, packed here (services/progress_cells.py) and joined
+    # in: the programs placed, the nationalities and sexes registered, returning or not, and
+    # the departments. A value the packing does not know stops the rebuild instead of
+    # dropping its milestones.
+    programs = session.execute(text("SELECT DISTINCT program_code FROM placement")).scalars()
+    people = session.execute(text("SELECT DISTINCT nationality, sex FROM applicant")).all()
+    groups = [(p, n, s, r) for p in programs.all() for n, s in people for r in (False, True)]
+    places = session.execute(
+        text("SELECT DISTINCT nationality, residence_subdivision FROM applicant")
     ).all()
-    places = session.execute(text(f"SELECT DISTINCT residence_subdivision FROM ({rows}) m")).all()
     if groups:
         cell_values = ", ".join(
             f"({_literal(p)}, {_literal(n)}, {_literal(s)}, {'TRUE' if r else 'FALSE'}, "
             f"{cells.pack_cell(p, n, s, bool(r))})"
             for p, n, s, r in groups
         )
-        place_values = (
-            ", ".join(f"({_literal(code)}, {cells.pack_place(code)})" for (code,) in places if code)
-            or "('', 0)"
+        place_values = ", ".join(
+            f"({_literal(n)}, '{_literal(code)[1:-1] if code else ''}', "
+            f"{cells.pack_place(code, n)})"
+            for n, code in places
         )
         now = "now()" if dialect == "postgresql" else "strftime('%Y-%m-%d %H:%M:%S', 'now')"
         session.execute(
             text(f"""
             WITH cells (program_code, nationality, sex, returning_worker, cell) AS (
                 VALUES {cell_values}),
-            places (code, place) AS (VALUES {place_values})
+            places (nationality, code, place) AS (VALUES {place_values})
             INSERT INTO pathway_milestone (placement_id, applicant_id, program_code,
                 destination, nationality, sex, residence_subdivision, returning_worker,
                 reached_on, previous_on, month, cell, place, noted_at)
@@ -181,11 +186,12 @@ def rebuild(session: Session, *, actor: Actor | None = None) -> int:
                    m.reached_on,
                    LAG(m.reached_on) OVER (PARTITION BY m.applicant_id
                                            ORDER BY m.reached_on, m.placement_id),
-                   m.month, c.cell, COALESCE(pl.place, 0), {now}
+                   m.month, c.cell, pl.place, {now}
             FROM ({rows}) m
             JOIN cells c ON c.program_code = m.program_code AND c.nationality = m.nationality
                 AND c.sex = m.sex AND c.returning_worker = m.returning_worker
-            LEFT JOIN places pl ON pl.code = m.residence_subdivision""")
+            JOIN places pl ON pl.nationality = m.nationality
+                AND pl.code = COALESCE(m.residence_subdivision, '')""")
         )
     made = int(session.exec(select(func.count()).select_from(PathwayMilestone)).one())
     if actor is not None:
@@ -288,9 +294,7 @@ def count_new_pathways(session: Session, rule: CountingRule, as_of: date) -> Cou
         sex[sx] += n
         returning += n if ret else 0
         total += n
-    subdivision: Counter[str] = Counter(
-        {(cells.unpack_place(int(place)) or UNKNOWN): int(n) for place, n in places}
-    )
+    subdivision: Counter[str] = Counter({cells.unpack_place(int(p)): int(n) for p, n in places})
     return _fill(
         rule, last, month, program, destination, origin, sex, subdivision, returning, total
     )
@@ -337,12 +341,17 @@ def _fill(
         by_program=_ordered(program, PROGRAM_CODES),
         by_origin=_ordered(origin, rule.origins),
         by_sex=_ordered(sex, SEXES),
-        by_subdivision=dict(sorted(subdivision.items(), key=lambda kv: (kv[0] == UNKNOWN, kv[0]))),
+        by_subdivision=dict(sorted(subdivision.items(), key=_place_order)),
         by_month={label: month.get(label, 0) for label in window_months(rule.start, last)}
         if last >= rule.start
         else {},
         new_vs_returning={"new": total - returning, "returning": returning},
     )  # fmt: skip
+
+
+def _place_order(item: tuple[str, int]) -> tuple[str, bool, str]:
+    """Departments by country; the country alone (people who gave none) last in it."""
+    return item[0][:2], "-" not in item[0], item[0]
 
 
 def _ordered(counts: Counter[str], known: tuple[str, ...]) -> dict[str, int]:

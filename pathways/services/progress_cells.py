@@ -57,10 +57,11 @@ def unpack_cell(cell: int) -> tuple[str, str, str, bool]:
     return PROGRAM_CODES[program], _country_code(nationality), SEXES[sex], bool(returning)
 
 
-def pack_place(code: str | None) -> int:
-    """One integer for an ISO 3166-2 code (``GT-QZ``, ``MX-CMX``); 0 for none."""
+def pack_place(code: str | None, nationality: str) -> int:
+    """One integer for an ISO 3166-2 code (``GT-QZ``, ``MX-CMX``); for a person who gave no
+    department, one for their nationality alone (so each country's figures add up)."""
     if not code:
-        return 0
+        return 1 + _country(nationality) * _SUB**3
     country, _, sub = code.upper().partition("-")
     if not 1 <= len(sub) <= 3 or any(c not in _ALNUM for c in sub):
         raise ValueError(f"{code!r} is not an ISO 3166-2 code")
@@ -70,13 +71,13 @@ def pack_place(code: str | None) -> int:
     return 1 + _country(country) * _SUB**3 + value
 
 
-def unpack_place(place: int) -> str | None:
-    if place == 0:
-        return None
+def unpack_place(place: int) -> str:
+    """The ISO 3166-2 code, or the country code alone when no department was given."""
     country, value = divmod(place - 1, _SUB**3)
     chars = []
     for _ in range(3):
         value, c = divmod(value, _SUB)
         if c:
             chars.append(_ALNUM[c - 1])
-    return f"{_country_code(country)}-{''.join(reversed(chars))}"
+    sub = "".join(reversed(chars))
+    return f"{_country_code(country)}-{sub}" if sub else _country_code(country)

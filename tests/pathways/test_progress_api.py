@@ -70,7 +70,7 @@ def test_the_document_counts_the_window_of_the_settings(app, database_url, auth_
     assert body["by_program"]["US-H2A"] == 2 and body["by_program"]["MX-TVTF"] == 1
     assert body["by_origin"] == {"SV": 1, "GT": 2, "HN": 2}
     assert body["by_sex"] == {"F": 3, "M": 2, "X": 0}
-    assert body["by_subdivision"] == {"GT-QZ": 2, "HN-CR": 1, "SV-SS": 1, "unknown": 1}
+    assert body["by_subdivision"] == {"GT-QZ": 2, "HN-CR": 1, "HN": 1, "SV-SS": 1}
     assert body["new_vs_returning"] == {"new": 5, "returning": 0}
     months = [m["month"] for m in body["by_month"]]
     assert months[0] == start.strftime("%Y-%m") and months[-1] == today().strftime("%Y-%m")

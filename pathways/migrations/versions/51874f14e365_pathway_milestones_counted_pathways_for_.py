@@ -64,9 +64,9 @@ def _country(code: str) -> int:
     return (ord(code[0].upper()) - 65) * 26 + ord(code[1].upper()) - 65
 
 
-def _place(code: str | None) -> int:
+def _place(code: str | None, nationality: str) -> int:
     if not code:
-        return 0
+        return 1 + _country(nationality) * 37**3
     country, _, sub = code.upper().partition("-")
     value = 0
     for c in sub.ljust(3, " ")[:3]:
@@ -104,7 +104,7 @@ def _milestones_from_events(bind: sa.engine.Connection) -> None:
             "reached_on": day, "previous_on": None,
             "month": day.year * 12 + day.month - 1,
             "cell": (cell * 3 + ("F", "M", "X").index(sex)) * 2 + int(returning),
-            "place": _place(place), "noted_at": datetime.now(UTC),
+            "place": _place(place, nationality), "noted_at": datetime.now(UTC),
         })  # fmt: skip
     out.sort(key=lambda r: (r["applicant_id"], r["reached_on"], r["placement_id"]))
     for before, row in zip([None, *out], out, strict=False):
