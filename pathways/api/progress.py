@@ -10,7 +10,6 @@ from pathways.models import User
 from pathways.requestctx import db_session, settings
 from pathways.schemas.progress import ProgressPublic
 from pathways.services import progress_report
-from pathways.services.progress import CountingRule, today
 
 READERS = ("officer", "admin", "ministry")
 
@@ -28,12 +27,5 @@ READERS = ("officer", "admin", "ministry")
     "from the milestones noted as placements move, so they match the dashboard.",
 )
 def get_progress(principal: User) -> dict[str, Any]:
-    config = settings()
-    rule = CountingRule.from_settings(config)
-    report = progress_report.progress_report(
-        db_session(),
-        rule,
-        as_of=today(),
-        prior=progress_report.seasonal_prior(config.data_dir, rule.origins),
-    )
+    report = progress_report.current_report(db_session(), settings())
     return progress_report.as_api(report)

@@ -16,7 +16,14 @@ from sqlmodel import Session
 
 from matching.forecast import Forecast, forecast_progress, seasonal_profile
 from pathways.reference.seasonality import monthly_issuances
-from pathways.services.progress import CountingRule, Counts, count_new_pathways, window_months
+from pathways.services.progress import (
+    CountingRule,
+    Counts,
+    count_new_pathways,
+    today,
+    window_months,
+)
+from pathways.settings import Settings
 
 #: Probability covered by the forecast interval.
 LEVEL = 0.8
@@ -89,6 +96,15 @@ def progress_report(
         level=LEVEL,
     )
     return ProgressReport(rule, as_of, counts, forecast, _burnup(rule, counts, forecast))
+
+
+def current_report(session: Session, settings: Settings) -> ProgressReport:
+    """The report for the settings' target, window and origins, as of today (UTC): what the
+    API, the dashboard, its CSV files and the public page all show."""
+    rule = CountingRule.from_settings(settings)
+    return progress_report(
+        session, rule, as_of=today(), prior=seasonal_prior(settings.data_dir, rule.origins)
+    )
 
 
 def _burnup(rule: CountingRule, counts: Counts, forecast: Forecast) -> tuple[BurnupMonth, ...]:

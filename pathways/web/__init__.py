@@ -19,8 +19,10 @@ def register_web(app: Flask) -> None:
         navigation,
         placements,
         programs,
+        progress,
         registrations,
         staff,
+        transparency,
     )
 
     app.register_blueprint(home.bp)
@@ -34,6 +36,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(duplicates.bp)
     app.register_blueprint(matching.bp)
     app.register_blueprint(candidates.bp)
+    app.register_blueprint(progress.bp)
+    app.register_blueprint(transparency.bp)
     app.jinja_env.globals.update(
         nav_items=navigation.nav_items, stored_error=messages.stored_error
     )

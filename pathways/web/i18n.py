@@ -8,7 +8,7 @@ from flask_login import current_user
 from pathways.settings import SUPPORTED_LANGS
 
 # Pages whose audience is applicants (and the public) default to Spanish.
-APPLICANT_BLUEPRINTS = {"applicant", "eligibility", None}
+APPLICANT_BLUEPRINTS = {"applicant", "eligibility", "transparency", None}
 APPLICANT_ENDPOINTS = {"web.home", "auth.login"}
 
 

@@ -79,9 +79,12 @@ MENU: list[MenuEntry] = [
     ),
     MenuEntry("matching.runs", _l("Matching"), roles("officer", "admin")),
     MenuEntry("placements.placements_list", _l("Placements"), STAFF),
+    MenuEntry("progress.dashboard", _l("Progress"), STAFF),
+    MenuEntry("progress.gap", _l("Empty slots"), STAFF),
     MenuEntry("officer.programs", _l("Programs"), roles("officer", "admin", "ministry")),
     MenuEntry("account.tokens", _l("API tokens"), roles("ministry", "officer", "admin")),
     MenuEntry("api.docs_page", _l("API"), roles("ministry", "officer", "admin")),
+    MenuEntry("transparency.page", _l("Transparency"), everyone),
 ]
 
 

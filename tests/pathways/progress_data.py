@@ -39,7 +39,7 @@ def person(
     returning: tuple[str, ...] = (),
 ) -> Applicant:
     row = Applicant(
-        name=f"Persona {next(_serial)}",
+        name=f"María Testperson {next(_serial)}",
         nationality=nationality,
         birth_date=date(1990, 5, 2),
         sex=sex,
