@@ -134,7 +134,13 @@ def learn_titles() -> None:
 @click.option("--applicants", default=300, show_default=True, type=click.IntRange(0, 2_000_000))
 @click.option("--vacancies", default=200, show_default=True, type=click.IntRange(0, 200_000))
 @click.option("--seed", default=2027, show_default=True, type=int)
-def seed_demo(applicants: int, vacancies: int, seed: int) -> None:
+@click.option(
+    "--history/--no-history",
+    default=True,
+    show_default=True,
+    help="Also an illustrative placement history of the past 12 months (demo only).",
+)
+def seed_demo(applicants: int, vacancies: int, seed: int, history: bool) -> None:
     """Create realistic synthetic demo data and demo logins (re-running adds nothing new)."""
     from pathways.services import demo
 
@@ -150,6 +156,7 @@ def seed_demo(applicants: int, vacancies: int, seed: int) -> None:
                 seed=seed,
                 data_dir=settings.data_dir,
                 resolver=occupations.get_resolver(session),
+                history=history,
             )
         except demo.DemoError as exc:
             _fail(str(exc), code=1)
@@ -158,6 +165,11 @@ def seed_demo(applicants: int, vacancies: int, seed: int) -> None:
         f"demo data: {result.applicants_created} applicants and {result.vacancies_created} "
         f"vacancies created ({result.applicants_total} and {result.vacancies_total} in all)"
     )
+    if result.placements_created:
+        click.echo(
+            f"demo history: {result.placements_created} placements over the past 12 months "
+            "(illustrative; the progress pages count them)"
+        )
     click.echo(f"demo logins (password for all: {demo.DEMO_PASSWORD}):")
     for email, role, country in result.logins:
         click.echo(f"  {role:<10} {country or '':<3} {email}")

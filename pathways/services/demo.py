@@ -16,7 +16,7 @@ from matching.occupations import OccupationResolver
 from pathways.imports.template import write_template_rows
 from pathways.models import Applicant, Program, User, Vacancy
 from pathways.reference.demo import DemandGroup, demand_profile
-from pathways.services import accounts, demo_applicants, imports
+from pathways.services import accounts, demo_applicants, demo_history, imports
 from pathways.services.audit import Actor, record
 
 DEMO_PASSWORD = "demo-pathways-2027"
@@ -70,6 +70,7 @@ class DemoResult:
     vacancies_created: int = 0
     applicants_total: int = 0
     vacancies_total: int = 0
+    placements_created: int = 0
     logins: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
@@ -81,7 +82,10 @@ def seed_demo(
     seed: int,
     data_dir: Path,
     resolver: OccupationResolver,
+    history: bool = False,
 ) -> DemoResult:
+    """Seed the demo; with ``history``, also an illustrative placement history of the past
+    twelve months (services/demo_history.py) for the progress pages."""
     programs = {p.code for p in session.exec(select(Program))}
     missing = {g.program for g in demand_profile(data_dir)} - programs
     if missing:
@@ -104,6 +108,14 @@ def seed_demo(
         resolver=resolver,
         employers=[name for names in EMPLOYERS.values() for name in names],
     )
+    if history:
+        result.placements_created = demo_history.seed_history(
+            session,
+            random.Random(seed + 1),
+            data_dir=data_dir,
+            employers=EMPLOYERS,
+            officer_id=users.get("officer"),
+        )
     record(
         session,
         actor,
@@ -112,6 +124,7 @@ def seed_demo(
         None,
         applicants=result.applicants_created,
         vacancies=result.vacancies_created,
+        placements=result.placements_created,
         seed=seed,
     )
     session.commit()

@@ -65,16 +65,13 @@ class GapReport:
     def unmatched(self) -> int:
         return sum(r.left for r in self.origins)
 
-    def largest(self, n: int = 5) -> list[Reason]:
-        """The biggest single reasons, slots and people together: where to act first."""
+    def largest(self, kind: str, n: int = 5) -> list[Reason]:
+        """The biggest single reasons for empty ``slots`` or ``applicants`` without an offer:
+        where to act first."""
+        rows = self.programs if kind == "slots" else self.origins
         reasons = [
-            Reason(r.code, cause, count, "slots")
-            for r in self.programs
-            for cause, count in r.causes.items()
-            if count
-        ] + [
-            Reason(r.code, cause, count, "applicants")
-            for r in self.origins
+            Reason(r.code, cause, count, kind)
+            for r in rows
             for cause, count in r.causes.items()
             if count
         ]

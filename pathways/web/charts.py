@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from pathways.services.progress_report import ProgressReport
 
@@ -68,9 +68,27 @@ def burnup_chart(report: ProgressReport) -> BurnupChart:
     step = _nice_step(top_value)
     y_max = step * math.ceil(top_value / step)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    rule = report.rule
+    days = (rule.end - rule.start).days + 1
+
+    def at(day: date) -> float:  # the start of ``day``, on a scale of days like the target's
+        return LEFT + plot_w * min(max((day - rule.start).days, 0), days) / days
+
+    def month_start(i: int) -> date:
+        label = months[i].month
+        return date(int(label[:4]), int(label[5:]), 1)
+
+    def month_end(i: int) -> date:  # the first day after month i
+        first = month_start(i)
+        return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
     def x(i: int) -> float:  # the end of month i (-1: the window's start)
-        return LEFT + plot_w * (i + 1) / n
+        return LEFT if i < 0 else at(month_end(i))
+
+    def x_counted(i: int) -> float:  # the end of month i, or today in the current month
+        if month_start(i) <= report.as_of < month_end(i):
+            return at(report.as_of + timedelta(days=1))
+        return x(i)
 
     def y(value: float) -> float:
         return TOP + plot_h * (1 - value / y_max)
@@ -78,24 +96,25 @@ def burnup_chart(report: ProgressReport) -> BurnupChart:
     start = (x(-1), y(0))
     target = _points([start, *((x(i), y(m.target_line)) for i, m in enumerate(months))])
     counted = tuple(
-        Point(x(i), y(m.cumulative), m.month, m.cumulative)
+        Point(x_counted(i), y(m.cumulative), m.month, m.cumulative)
         for i, m in enumerate(months)
         if m.cumulative is not None
     )
     counted_line = _points([start, *((p.x, p.y) for p in counted)]) if counted else ""
     seen = len(counted)
-    projecting = report.as_of < report.rule.end
+    projecting = report.as_of < rule.end
     ahead = [
         (i, m)
         for i, m in enumerate(months)
         if projecting and i >= seen - 1 and m.forecast is not None
     ]
     forecast = tuple(Point(x(i), y(m.forecast or 0), m.month, m.forecast or 0) for i, m in ahead)
-    first = [(counted[-2].x, counted[-2].y)] if len(counted) > 1 else [start]
-    forecast_line = _points(first + [(p.x, p.y) for p in forecast]) if forecast else ""
+    # The forecast starts where the count stands today.
+    origin = [(counted[-1].x, counted[-1].y)] if counted else [start]
+    forecast_line = _points(origin + [(p.x, p.y) for p in forecast]) if forecast else ""
     band = (
         _points(
-            first
+            origin
             + [(x(i), y(m.high or 0)) for i, m in ahead]
             + [(x(i), y(m.low or 0)) for i, m in reversed(ahead)]
         )
@@ -104,9 +123,7 @@ def burnup_chart(report: ProgressReport) -> BurnupChart:
     )
     every = max(1, math.ceil(n / 8))
     x_ticks = tuple(
-        (x(i - 1), date(int(m.month[:4]), int(m.month[5:]), 1))
-        for i, m in enumerate(months)
-        if i % every == 0
+        (at(max(month_start(i), rule.start)), month_start(i)) for i in range(0, len(months), every)
     )
     y_ticks = tuple((y(v), v) for v in range(0, y_max + 1, step))
     return BurnupChart(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, y_ticks, x_ticks, target,

@@ -43,6 +43,16 @@ class Table:
     rows: tuple[Row, ...]
     note: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Columns the page leaves out when they are 0 in every row (the CSV keeps them all).
+    optional: frozenset[str] = frozenset()
+
+    def shown(self) -> list[int]:
+        """Indices of the columns the page shows."""
+        return [
+            i
+            for i, c in enumerate(self.columns)
+            if c.key not in self.optional or any(row.values[i - 1] for row in self.rows)
+        ]
 
     def csv(self) -> str:
         """The table as CSV: code, name, then the values (a hidden cell stays empty)."""
@@ -189,6 +199,7 @@ def gap_tables(gap: GapReport) -> dict[str, Table]:
             tuple(Row(r.code, name(r.code),
                       (r.total, r.filled, r.left, *(r.causes[c] for c in causes)))
                   for r in rows),
+            optional=frozenset(f"empty_{cause}" for cause in causes),
         )  # fmt: skip
 
     causes = list(gap.origins[0].causes) if gap.origins else list(labels.APPLICANT_CAUSES)
@@ -211,5 +222,6 @@ def gap_tables(gap: GapReport) -> dict[str, Table]:
             tuple(Row(r.code, labels.country(r.code),
                       (r.total, r.filled, r.left, *(r.causes[c] for c in causes)))
                   for r in gap.origins),
+            optional=frozenset(f"without_{cause}" for cause in causes),
         ),
     }  # fmt: skip
