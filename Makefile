@@ -39,8 +39,14 @@ demo: reference
 	$(BIN)/pathways seed-demo
 	$(BIN)/pathways match --now --publish --unless-done
 
+# The demo's placement history covers the past twelve months (seed-demo --history): the demo's
+# target window starts with it, on the first day of the month a year ago, so the progress
+# pages show that year and a forecast. Set PATHWAYS_TARGET_START yourself to choose another.
+DEMO_TARGET_START := $(shell $(PYTHON) -c "import datetime as d; t = d.date.today(); m = t.year * 12 + t.month - 13; print(d.date(m // 12, m % 12 + 1, 1))")
+run: export PATHWAYS_TARGET_START ?= $(DEMO_TARGET_START)
 run: demo
 	@echo "Pathways on http://$(HOST):$(PORT)  (Ctrl-C stops the web server and the worker)"
+	@echo "Target window from $$PATHWAYS_TARGET_START (the demo's history); see /progress/"
 	@$(BIN)/pathways worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --timeout 120 wsgi:app

@@ -109,11 +109,17 @@ def seed_demo(
         employers=[name for names in EMPLOYERS.values() for name in names],
     )
     if history:
+
+        def import_rows(country: str, rows: list[dict[str, str]]) -> None:
+            _import(session, country, rows, users, name="demo-history", data_dir=data_dir,
+                    resolver=resolver)  # fmt: skip
+
         result.placements_created = demo_history.seed_history(
             session,
             random.Random(seed + 1),
             data_dir=data_dir,
-            employers=EMPLOYERS,
+            make_row=_vacancy_row,
+            import_rows=import_rows,
             officer_id=users.get("officer"),
         )
     record(
@@ -232,23 +238,35 @@ def _seed_vacancies(
         row = _vacancy_row(rng, group, f"DEMO-V-{i:06d}", year)
         if row["external_ref"] not in existing:
             rows.setdefault(row["worksite_country"], []).append(row)
-    created = 0
-    for country, country_rows in sorted(rows.items()):
-        ministry = session.get(User, users[f"ministry-{country.lower()}"])
-        data = write_template_rows(country_rows)
-        batch = imports.new_batch(
-            session, fmt="csv", filename=f"demo-vacancies-{country}.csv", user=ministry
-        )
-        batch = imports.run_import(
-            session,
-            batch,
-            data,
-            actor=Actor.system("seed-demo"),
-            user=ministry,
-            resolver=resolver,
-            data_dir=data_dir,
-        )
-        if batch.rejected:
-            raise DemoError(f"demo vacancies rejected by the importer: {batch.rejected[:3]}")
-        created += batch.created
-    return created
+    return sum(
+        _import(session, country, country_rows, users, name="demo-vacancies",
+                data_dir=data_dir, resolver=resolver)
+        for country, country_rows in sorted(rows.items())
+    )  # fmt: skip
+
+
+def _import(
+    session: Session,
+    country: str,
+    rows: list[dict[str, str]],
+    users: dict[str, int],
+    *,
+    name: str,
+    data_dir: Path,
+    resolver: OccupationResolver,
+) -> int:
+    """Import template rows as the country's ministry would; returns the vacancies created."""
+    ministry = session.get(User, users[f"ministry-{country.lower()}"])
+    batch = imports.new_batch(session, fmt="csv", filename=f"{name}-{country}.csv", user=ministry)
+    batch = imports.run_import(
+        session,
+        batch,
+        write_template_rows(rows),
+        actor=Actor.system("seed-demo"),
+        user=ministry,
+        resolver=resolver,
+        data_dir=data_dir,
+    )
+    if batch.rejected:
+        raise DemoError(f"demo vacancies rejected by the importer: {batch.rejected[:3]}")
+    return batch.created

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from pathways.services.audit import Actor, record
 
 REF = "DEMO-H-"
 SHARE = 0.06  # of the demo applicants (demo assumption)
+FEWEST = 150  # people with a history however small the demo (at most half of them)
 MONTHS = 12
 # Programs a placement falls in (demo assumption, roughly the visas GT/SV/HN nationals get);
 # MX-TVTF is for Guatemalans only (its nationality rule), SAWP for none of the three.
@@ -47,12 +49,19 @@ WITHDRAWN_BEFORE_VISA = 0.08
 WITHDRAWN_AFTER_VISA = 0.03
 
 
+#: Builds one row of the vacancy template from a demand group (demo._vacancy_row).
+RowMaker = Callable[[random.Random, Any, str, int], dict[str, str]]
+#: Imports template rows for a destination country as its ministry would.
+Importer = Callable[[str, list[dict[str, str]]], None]
+
+
 def seed_history(
     session: Session,
     rng: random.Random,
     *,
     data_dir: Path,
-    employers: dict[str, list[str]],
+    make_row: RowMaker,
+    import_rows: Importer,
     officer_id: int | None,
     today: date | None = None,
 ) -> int:
@@ -69,12 +78,13 @@ def seed_history(
         .where(Applicant.status == ApplicantStatus.active.value)
         .order_by(Applicant.id)  # type: ignore[arg-type]
     ).all()
-    chosen = [p for p in people if rng.random() < SHARE]
+    wanted = max(round(SHARE * len(people)), min(FEWEST, len(people) // 2))
+    chosen = sorted(rng.sample(list(people), wanted), key=lambda p: p[0]) if wanted else []
     if not chosen:
         return 0
     months, weights = _visa_months(data_dir, today)
     plans = [_plan(rng, int(pid), nat, months, weights, today) for pid, nat in chosen]
-    vacancies = _vacancies(session, rng, plans, data_dir, employers, officer_id)
+    vacancies = _vacancies(session, rng, plans, make_row, import_rows, data_dir)
     now = datetime.now(UTC)
     rows = [
         {
@@ -169,11 +179,12 @@ def _vacancies(
     session: Session,
     rng: random.Random,
     plans: list[dict[str, Any]],
+    make_row: RowMaker,
+    import_rows: Importer,
     data_dir: Path,
-    employers: dict[str, list[str]],
-    officer_id: int | None,
 ) -> dict[Any, int]:
-    """One closed demo vacancy per program and month of the visas, sized to its people."""
+    """One closed demo vacancy per program and month of the visas, sized to its people,
+    imported like the other demo vacancies (the project's CSV template, the importer)."""
     groups: dict[str, list[Any]] = defaultdict(list)
     for g in demand_profile(data_dir):
         groups[g.program].append(g)
@@ -183,26 +194,26 @@ def _vacancies(
         size[p["vacancy_key"]] += 1
         start, end = season.get(p["vacancy_key"], p["season"])
         season[p["vacancy_key"]] = (min(start, p["season"][0]), max(end, p["season"][1]))
-    now = utcnow()
     keys = sorted(size, key=lambda k: (k[1], k[0]))
-    rows = []
-    for i, key in enumerate(keys, start=1):
+    refs = {key: f"{REF}{i:06d}" for i, key in enumerate(keys, start=1)}
+    by_country: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for key in keys:
         program = key[0]
-        group = rng.choice(groups[program]) if groups.get(program) else None
-        country = program[:2]
-        rows.append({
-            "program_code": program, "title": group.title if group else program,
-            "title_lang": group.title_lang if group else None,
-            "positions": size[key], "worksite_country": country,
-            "worksite_subdivision": group.subdivision if group else None,
-            "employer_name": rng.choice(employers[country]),
-            "start_date": season[key][0], "end_date": season[key][1],
-            "languages": [], "licences": [], "status": "closed", "source": "demo",
-            "external_ref": f"{REF}{i:06d}", "created_by_id": officer_id,
-            "created_at": now, "updated_at": now,
-        })  # fmt: skip
-    ids = session.execute(
-        insert(Vacancy).returning(Vacancy.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
-        rows,
-    ).scalars()
-    return dict(zip(keys, ids.all(), strict=True))
+        row = make_row(rng, rng.choice(groups[program]), refs[key], season[key][0].year)
+        row.update(
+            positions=str(size[key]),
+            start_date=season[key][0].isoformat(),
+            end_date=season[key][1].isoformat(),
+            status="closed",  # the season's workers were all recruited
+        )
+        by_country[program[:2]].append(row)
+    for country, rows in sorted(by_country.items()):
+        import_rows(country, rows)
+    ids = dict(
+        session.exec(
+            select(Vacancy.external_ref, Vacancy.id).where(
+                Vacancy.external_ref.in_(list(refs.values()))  # type: ignore[union-attr]
+            )
+        ).all()
+    )
+    return {key: ids[ref] for key, ref in refs.items()}

@@ -32,7 +32,8 @@ from pathways.models import Applicant, PathwayMilestone, Placement, Vacancy
 from pathways.models.enums import DESTINATIONS, PROGRAM_CODES
 from pathways.services import progress_cells as cells
 from pathways.services.audit import Actor, record
-from pathways.services.programs import CAP_COUNTING_STATUS
+from pathways.services.caps import COUNTING_STATUS
+from pathways.services.caps import counting_status as counting_status
 from pathways.settings import Settings
 
 SEXES = ("F", "M", "X")
@@ -41,11 +42,6 @@ SEXES = ("F", "M", "X")
 def today() -> date:
     """The day figures are computed for: today in UTC, the zone every timestamp is kept in."""
     return utcnow().date()
-
-
-def counting_status(program_code: str) -> str:
-    """The state at which a placement of the program becomes a pathway."""
-    return CAP_COUNTING_STATUS.get(program_code, "visa_issued")
 
 
 @dataclass(frozen=True)
@@ -226,9 +222,9 @@ def _reached_sql(dialect: str) -> str:
             "EXISTS (SELECT 1 FROM json_each(a.returning_programs) j "
             "WHERE j.value = p.program_code)"
         )
-    states = ", ".join(f"'{s}'" for s in sorted({"visa_issued", *CAP_COUNTING_STATUS.values()}))
+    states = ", ".join(f"'{s}'" for s in sorted({"visa_issued", *COUNTING_STATUS.values()}))
     cases = " ".join(
-        f"WHEN p.program_code = '{c}' THEN '{s}'" for c, s in CAP_COUNTING_STATUS.items()
+        f"WHEN p.program_code = '{c}' THEN '{s}'" for c, s in COUNTING_STATUS.items()
     )
     return f"""
         SELECT p.id AS placement_id, p.applicant_id, p.program_code,

@@ -22,9 +22,8 @@ def _report() -> ProgressReport:
 
 
 def csv_response(table: Table, name: str) -> Response:
-    # With a byte-order mark: spreadsheet programs then read the accents of names right.
     return Response(
-        "\ufeff" + table.csv(),
+        table.csv(),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )

@@ -6,8 +6,6 @@ call as the API answer, so the figures cannot differ.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from pathways.exports import csv_bytes
 from pathways.services.disclosure import Cell, suppress
 from pathways.services.gap import GapReport, GapRow
 from pathways.services.progress_report import ProgressReport
@@ -54,22 +53,20 @@ class Table:
             if c.key not in self.optional or any(row.values[i - 1] for row in self.rows)
         ]
 
-    def csv(self) -> str:
+    def csv(self) -> bytes:
         """The table as CSV: code, name, then the values (a hidden cell stays empty)."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["code", "name", *(c.key for c in self.columns[1:])])
-        for row in self.rows:
-            writer.writerow([row.code, row.label, *(_csv_value(v) for v in row.values)])
-        return out.getvalue()
+        return csv_bytes(
+            ["code", "name", *(c.key for c in self.columns[1:])],
+            ([row.code, row.label, *(_csv_value(v) for v in row.values)] for row in self.rows),
+        )
 
 
 def _csv_value(value: Any) -> Any:
     if isinstance(value, Cell):
         return "" if value.shown is None else value.shown
     if isinstance(value, float):
-        return f"{value:.1f}"
-    return "" if value is None else value
+        return round(value, 1)
+    return value
 
 
 def _month_label(month: str) -> date:

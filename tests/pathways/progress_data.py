@@ -84,12 +84,15 @@ def placed(
     first = session.exec(select(PlacementEvent).where(PlacementEvent.placement_id == row.id)).one()
     first.at = proposed
     session.add_all([row, first])
+    session.flush()  # a transition reloads the placement (row lock) before it moves it
     path = STEPS[: STEPS.index(until) + 1] if until in STEPS else (until,)
     for i, state in enumerate(path):
         day = on - timedelta(days=len(path) - 1 - i)
         placements.transition(session, row, state, at=noon(day), user=None, commit=False)
+        session.flush()
     for state, day in then:
         placements.transition(session, row, state, at=noon(day), user=None, commit=False)
+        session.flush()
     session.commit()
     return row
 
