@@ -169,9 +169,12 @@ def rebuild(session: Session, *, actor: Actor | None = None) -> int:
             for n, code in places
         )
         now = "now()" if dialect == "postgresql" else "strftime('%Y-%m-%d %H:%M:%S', 'now')"
+        # The history is computed once (MATERIALIZED): joined as a subquery, PostgreSQL
+        # re-evaluated its JSON test for every pair of placement and group (two minutes).
         session.execute(
             text(f"""
-            WITH cells (program_code, nationality, sex, returning_worker, cell) AS (
+            WITH m AS MATERIALIZED ({rows}),
+            cells (program_code, nationality, sex, returning_worker, cell) AS (
                 VALUES {cell_values}),
             places (nationality, code, place) AS (VALUES {place_values})
             INSERT INTO pathway_milestone (placement_id, applicant_id, program_code,
@@ -183,7 +186,7 @@ def rebuild(session: Session, *, actor: Actor | None = None) -> int:
                    LAG(m.reached_on) OVER (PARTITION BY m.applicant_id
                                            ORDER BY m.reached_on, m.placement_id),
                    m.month, c.cell, pl.place, {now}
-            FROM ({rows}) m
+            FROM m
             JOIN cells c ON c.program_code = m.program_code AND c.nationality = m.nationality
                 AND c.sex = m.sex AND c.returning_worker = m.returning_worker
             JOIN places pl ON pl.nationality = m.nationality
