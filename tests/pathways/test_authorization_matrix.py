@@ -31,6 +31,7 @@ GET    api.openapi_document                200  200  200  200  200  200  200  20
 GET    api.list_placements                 401  200  200  200  200  200  200  200  200  200
 GET    api.get_placement                   401  200  200  404  404  200  404  404  200  200
 GET    api.list_programs                   200  200  200  200  200  200  200  200  200  200
+GET    api.get_progress                    401  403  200  200  200  200  200  200  200  200
 GET    api.list_vacancies                  401  200  200  200  200  200  200  200  200  200
 GET    api.get_vacancy                     401  200  200  200  200  200  200  200  200  200
 GET    candidates.candidates               lgn  403  200  200  200  403  403  403  200  200
@@ -62,6 +63,11 @@ GET    ministry.vacancy_new                lgn  403  200  200  200  403  403  40
 GET    placements.placements_list          lgn  403  200  200  200  200  200  200  200  200
 GET    placements.placement_detail         lgn  403  200  404  404  200  404  404  200  200
 GET    officer.programs                    lgn  403  200  200  200  200  200  200  200  200
+GET    progress.dashboard                  lgn  403  200  200  200  200  200  200  200  200
+GET    progress.export                     lgn  403  404  404  404  404  404  404  404  404
+GET    progress.gap                        lgn  403  200  200  200  200  200  200  200  200
+GET    progress.gap_export                 lgn  403  404  404  404  404  404  404  404  404
+GET    transparency.page                   200  200  200  200  200  200  200  200  200  200
 GET    officer.new_rule_version            lgn  403  200  403  403  403  403  403  403  200
 GET    registrations.applicants_list       lgn  403  403  403  403  200  200  200  200  200
 GET    registrations.applicant             lgn  403  403  403  403  200  403  403  200  200

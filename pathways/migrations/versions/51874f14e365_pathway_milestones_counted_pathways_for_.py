@@ -5,7 +5,7 @@ this revision get theirs here, from placement_event (what `pathways progress reb
 frozen with this revision so later changes to the service cannot change it).
 
 Revision ID: 51874f14e365
-Revises: 577786c6cbe5
+Revises: 9bd3b0ccfdda
 Create Date: 2026-12-01 04:34:10.884406
 """
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from alembic import op
 import pathways.db
 
 revision: str = '51874f14e365'
-down_revision: str | None = '577786c6cbe5'
+down_revision: str | None = '9bd3b0ccfdda'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
