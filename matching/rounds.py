@@ -20,7 +20,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from matching.assignment import Assignment, assign, greedy_assignment, max_flow_upper_bound
+from matching.assignment import (
+    Assignment,
+    assign,
+    augment,
+    greedy_assignment,
+    max_flow_upper_bound,
+)
 from matching.candidates import (
     CandidateApplicant,
     Candidates,
@@ -78,6 +84,8 @@ def run_round(
     program_caps: Mapping[str, int] | None = None,
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
     with_greedy: bool = True,
+    candidates: Candidates | None = None,
+    start: npt.ArrayLike | None = None,
 ) -> RoundResult:
     """Match applicants to vacancies across all programs and explain what stays empty.
 
@@ -90,6 +98,13 @@ def run_round(
     ``program_caps`` as the visas it has left, was reached). Causes for an applicant without an
     offer are the same filters, from their side, and ``competition`` (every vacancy they could
     take was filled by others).
+
+    ``candidates``, when given, are the round's edges already built for these applicants and
+    vacancies (a what-if builds them once and assigns them under several sets of caps);
+    otherwise they are built here. ``start``, when given, is a placement these candidates
+    allow (each applicant's vacancy index or -1): the round then places the most people
+    possible by augmenting it (:func:`matching.assignment.augment`) instead of solving from
+    scratch — only with ``"max_pathways"`` and no floors.
 
     Examples
     --------
@@ -112,13 +127,14 @@ def run_round(
     """
     clock = time.perf_counter()
     timings: dict[str, float] = {}
-    candidates = build_candidates(
-        applicants, vacancies, programs, families=families, weights=weights
-    )
+    if candidates is None:
+        candidates = build_candidates(
+            applicants, vacancies, programs, families=families, weights=weights
+        )
     timings["candidates"] = time.perf_counter() - clock
     capacities = np.array([max(v.slots, 0) for v in vacancies], dtype=np.int64)
     capped = sorted(program_caps or {})
-    limits = (
+    limits: dict[str, Any] = (
         {
             "vacancy_groups": np.array(
                 [
@@ -137,15 +153,20 @@ def run_round(
         else {}
     )
     step = time.perf_counter()
-    solved = assign(
-        candidates.scores,
-        capacities,
-        objective=objective,
-        min_score=min_score,
-        groups=groups,
-        floors=floors,
-        **limits,
-    )
+    if start is not None:
+        if objective != "max_pathways" or floors or min_score > 0:
+            raise ValueError("a round started from a placement maximises pathways, no floors")
+        solved = augment(candidates.scores, capacities, start, **limits)
+    else:
+        solved = assign(
+            candidates.scores,
+            capacities,
+            objective=objective,
+            min_score=min_score,
+            groups=groups,
+            floors=floors,
+            **limits,
+        )
     timings["assignment"] = time.perf_counter() - step
     step = time.perf_counter()
     if objective == "max_pathways" and not floors:
