@@ -20,6 +20,7 @@ RESOURCE_MODULES: list[str] = [
     "pathways.api.occupations",
     "pathways.api.applicants",
     "pathways.api.matching",
+    "pathways.api.scenarios",
 ]
 
 ops_bp = APIBlueprint("ops", __name__)

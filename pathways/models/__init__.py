@@ -14,6 +14,7 @@ from pathways.models.reference import (
     ProgramRule,
     ReferenceVersion,
 )
+from pathways.models.scenarios import Scenario
 from pathways.models.vacancies import ImportBatch, Vacancy
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Program",
     "ProgramRule",
     "ReferenceVersion",
+    "Scenario",
     "User",
     "Vacancy",
 ]

@@ -14,6 +14,7 @@ def register_web(app: Flask) -> None:
         ministry,
         navigation,
         programs,
+        scenarios,
     )
 
     app.register_blueprint(home.bp)
@@ -21,6 +22,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(eligibility.bp)
     app.register_blueprint(programs.bp)
     app.register_blueprint(ministry.bp)
+    app.register_blueprint(scenarios.bp)
     app.jinja_env.globals.update(
         nav_items=navigation.nav_items, stored_error=messages.stored_error
     )

@@ -53,6 +53,7 @@ MENU: list[MenuEntry] = [
     MenuEntry("eligibility.form", _l("Check my options"), everyone),
     MenuEntry("ministry.vacancies_list", _l("Vacancies"), destination_ministry_or("admin")),
     MenuEntry("officer.programs", _l("Programs"), roles("officer", "admin", "ministry")),
+    MenuEntry("scenarios.index", _l("Policy what-if"), roles("officer", "admin")),
     MenuEntry("account.tokens", _l("API tokens"), roles("ministry", "officer", "admin")),
     MenuEntry("api.docs_page", _l("API"), roles("ministry", "officer", "admin")),
 ]
