@@ -10,10 +10,8 @@ placement, vacancy, applicant or rule is written.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
-import zlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -27,19 +25,9 @@ from matching.rounds import RoundResult, run_round
 from matching.whatif import extend_candidates, without_pairs
 from pathways import jobs
 from pathways.db import utcnow
-from pathways.models import (
-    Applicant,
-    Job,
-    Placement,
-    PlacementEvent,
-    ProgramRule,
-    ReferenceVersion,
-    Scenario,
-    User,
-    Vacancy,
-)
+from pathways.models import Job, Scenario, User
 from pathways.models.enums import PROGRAM_CODES
-from pathways.services import matching_runs, occupations, scenario_changes
+from pathways.services import matching_runs, occupations, scenario_changes, scenario_state
 from pathways.services.audit import Actor, record
 from pathways.services.scenario_changes import H2B, ScenarioState
 
@@ -89,70 +77,6 @@ def get_many(session: Session, ids: list[int]) -> tuple[list[Scenario], list[int
     """The scenarios of ``ids`` in that order, and the ids that do not exist."""
     found = {s.id: s for s in session.exec(select(Scenario).where(Scenario.id.in_(ids)))}  # type: ignore[union-attr]
     return [found[i] for i in ids if i in found], [i for i in ids if i not in found]
-
-
-# ---------------------------------------------------------------------------------------------
-# The state a scenario is computed on
-
-
-def state_fingerprint(session: Session, as_of: date) -> str:
-    """A digest of what a round reads: applicants, vacancies, placements and their events,
-    rule versions and reference data (counts, last ids, last changes), and the date. Every
-    service that changes them moves one of these."""
-    parts = [as_of.isoformat()]
-    for model, stamp in (
-        (Applicant, Applicant.updated_at),
-        (Vacancy, Vacancy.updated_at),
-        (Placement, Placement.status_at),
-        (PlacementEvent, PlacementEvent.recorded_at),
-        (ProgramRule, ProgramRule.loaded_at),
-    ):
-        count, last_id, last_change = session.exec(
-            select(func.count(), func.max(model.id), func.max(stamp))  # type: ignore[attr-defined]
-        ).one()
-        parts.append(f"{model.__name__}:{count}:{last_id}:{last_change}")
-    for key, version, digest in session.exec(
-        select(ReferenceVersion.key, ReferenceVersion.version, ReferenceVersion.digest).order_by(
-            ReferenceVersion.key
-        )
-    ):
-        parts.append(f"{key}:{version}:{digest}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def _cached_baseline(session: Session, fingerprint: str, own_id: int | None) -> Scenario | None:
-    """The latest finished scenario computed on the same state that stored its baseline."""
-    return session.exec(
-        select(Scenario)
-        .where(
-            Scenario.state_fingerprint == fingerprint,
-            Scenario.status == "done",
-            Scenario.baseline_placement.is_not(None),  # type: ignore[union-attr]
-            Scenario.id != own_id,
-        )
-        .order_by(Scenario.id.desc())  # type: ignore[union-attr]
-    ).first()
-
-
-def _pack(placement: np.ndarray, inputs: matching_runs.RoundInputs) -> bytes:
-    people = np.array([p.id for p in inputs.people], dtype=np.int64)
-    rows = np.array([v.id or 0 for v in inputs.vacancy_rows], dtype=np.int64)
-    placed = np.flatnonzero(placement >= 0)
-    pairs = np.stack([people[placed], rows[placement[placed]]], axis=1).astype(np.int64)
-    return zlib.compress(pairs.tobytes())
-
-
-def _unpack(blob: bytes, inputs: matching_runs.RoundInputs) -> np.ndarray | None:
-    """The stored placement as vacancy indices of ``inputs`` (None if it does not fit)."""
-    pairs = np.frombuffer(zlib.decompress(blob), dtype=np.int64).reshape(-1, 2)
-    person = {p.id: k for k, p in enumerate(inputs.people)}
-    vacancy = {v.id: j for j, v in enumerate(inputs.vacancy_rows)}
-    out = np.full(len(inputs.people), -1, dtype=np.int64)
-    for applicant_id, vacancy_id in pairs.tolist():
-        if applicant_id not in person or vacancy_id not in vacancy:
-            return None
-        out[person[applicant_id]] = vacancy[vacancy_id]
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,8 +174,8 @@ def execute(
     origins = tuple(settings.origins) if settings is not None else ("SV", "GT", "HN")
     report(0.02, "loading")
     inputs = matching_runs.load_inputs(session, list(PROGRAM_CODES), as_of)
-    fingerprint = state_fingerprint(session, as_of)
-    cached = _cached_baseline(session, fingerprint, scenario.id)
+    fingerprint = scenario_state.fingerprint(session, as_of)
+    cached = scenario_state.cached_baseline(session, fingerprint, scenario.id)
     cached_id, cached_blob = (cached.id, cached.baseline_placement) if cached else (None, None)
     cached_figures = (cached.results or {}).get("baseline") if cached else None
     state = scenario_changes.apply_changes(
@@ -278,7 +202,11 @@ def execute(
         "origins": origins,
         "program_caps": inputs.program_caps,
     }
-    baseline = _unpack(cached_blob, inputs) if cached_blob and cached_figures else None
+    baseline = None
+    if cached_blob and cached_figures:
+        baseline = scenario_state.unpack(cached_blob, inputs)
+    if baseline is not None and not scenario_state.fits(baseline, base_candidates, inputs):
+        baseline = None
     base_figures = cached_figures if baseline is not None else None
     step = time.perf_counter()
     if baseline is None:
@@ -349,7 +277,7 @@ def execute(
     }
     scenario.state_fingerprint, scenario.as_of = fingerprint, as_of
     if cached_id is None:
-        scenario.baseline_placement = _pack(baseline, inputs)
+        scenario.baseline_placement = scenario_state.pack(baseline, inputs)
     scenario.status, scenario.stage, scenario.progress = "done", "done", 1.0
     scenario.finished_at = utcnow()
     session.add(scenario)

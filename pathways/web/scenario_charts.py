@@ -28,9 +28,9 @@ class PairedBars:
 def paired_bars(
     rows: list[tuple[str, int, int]],
     *,
-    width: int = 640,
-    label_width: int = 190,
-    number_room: int = 70,
+    width: int = 480,
+    label_width: int = 110,
+    number_room: int = 60,
     bar_height: int = 14,
     gap: int = 12,
     top: int = 28,
@@ -39,7 +39,7 @@ def paired_bars(
 
     >>> chart = paired_bars([("US-H2A", 10, 15), ("CA-SAWP", 0, 5)])
     >>> [(b.label, b.baseline_width, b.scenario_width) for b in chart.bars]
-    [('US-H2A', 253.3, 380.0), ('CA-SAWP', 0.0, 126.7)]
+    [('US-H2A', 206.7, 310.0), ('CA-SAWP', 0.0, 103.3)]
     """
     longest = max([1, *(max(b, s) for _label, b, s in rows)])
     room = width - label_width - number_room

@@ -23,6 +23,7 @@ SCRIPTS = (
     "bench_assignment.py",
     "bench_duplicates.py",
     "bench_matching.py",
+    "bench_whatif.py",
 )
 TIMEOUT = 1800  # seconds per script
 

@@ -112,6 +112,7 @@ def test_an_officer_composes_a_scenario_from_the_menu_in_spanish(client, login_a
     listing = text_of(client.get("/scenarios/"))
     assert "Abrir el PTAT" in listing and "<progress" in listing
     assert "Abrir Programa de Trabajadores Agrícolas Temporales (PTAT) de Canadá" in listing
+    assert "5000 visas H-2B más" in listing or "5.000 visas H-2B más" in listing
 
 
 def test_form_errors_are_shown_next_to_the_field_and_nothing_is_saved(client, login_as, session):
