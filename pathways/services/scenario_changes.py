@@ -181,7 +181,10 @@ def apply_changes(
         destination_of=[v.worksite_country for v in inputs.vacancy_rows],
         program_caps=dict(inputs.program_caps),
     )
-    for i, change in enumerate(changes):
+    # Visas last: whether a reservation leaves anyone out depends on who the other changes add.
+    order = sorted(range(len(changes)), key=lambda i: changes[i]["type"] == "h2b_supplemental")
+    for i in order:
+        change = changes[i]
         kind = change["type"]
         if kind == "open_program":
             _open_program(state, i, change, as_of)
@@ -193,6 +196,7 @@ def apply_changes(
             _add_applicants(state, i, change, inputs)
         else:  # the schema allows no other type
             raise ValueError(f"unknown change type {kind!r}")
+    state.notes.sort(key=lambda note: int(note["change"]))
     return state
 
 

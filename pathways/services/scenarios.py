@@ -30,6 +30,7 @@ from pathways.models.enums import PROGRAM_CODES
 from pathways.services import matching_runs, occupations, scenario_changes, scenario_state
 from pathways.services.audit import Actor, record
 from pathways.services.scenario_changes import H2B, ScenarioState
+from pathways.settings import Settings
 
 log = logging.getLogger("pathways.scenarios")
 JOB_KIND = "policy_scenario"
@@ -162,7 +163,7 @@ def execute(
     session: Session,
     scenario: Scenario,
     *,
-    settings: Any,
+    settings: Settings,
     progress: Progress | None = None,
     as_of: date | None = None,
 ) -> Scenario:
@@ -171,7 +172,7 @@ def execute(
     clock = time.perf_counter()
     timings: dict[str, float] = {}
     as_of = as_of or date.today()
-    origins = tuple(settings.origins) if settings is not None else ("SV", "GT", "HN")
+    origins = tuple(settings.origins)
     report(0.02, "loading")
     inputs = matching_runs.load_inputs(session, list(PROGRAM_CODES), as_of)
     fingerprint = scenario_state.fingerprint(session, as_of)
@@ -286,7 +287,8 @@ def execute(
 
 
 def run_queued_scenario(session: Session, job: Job, progress: Any, settings: Any) -> None:
-    """The worker's handler for ``policy_scenario`` jobs."""
+    """The worker's handler for ``policy_scenario`` jobs (``settings``: the worker's; the
+    target origins and the data folder come from them)."""
     scenario = session.get(Scenario, job.payload["scenario_id"])
     if scenario is None:
         raise LookupError(f"scenario {job.payload.get('scenario_id')} does not exist")
@@ -307,6 +309,8 @@ def run_queued_scenario(session: Session, job: Job, progress: Any, settings: Any
             side.commit()
 
     try:
+        if settings is None:
+            raise ValueError("a what-if needs the worker's settings (origins, data folder)")
         execute(session, scenario, settings=settings, progress=report)
     except Exception as exc:
         session.rollback()
