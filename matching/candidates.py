@@ -133,6 +133,9 @@ class Candidates:
     offer_status: npt.NDArray[np.int8]
     stats: dict[str, Any] = field(default_factory=dict)
     reached: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    #: What the generation built about its applicants, for a later one over them (and more):
+    #: see ``reuse`` in :func:`build_candidates`.
+    applicant_side: Any = field(default=None, repr=False, compare=False)
 
     def pair_index(self, applicant: int, vacancy: int) -> int:
         """Position of an edge in ``scores.data`` (and the aligned arrays)."""
@@ -231,14 +234,25 @@ _RAW: dict[str, Any] = {
 class _ApplicantRules:
     """Evaluates program rules for all applicants at once, once per distinct set of facts.
 
-    Each fact is turned into an integer code per applicant once; a set of rules is then
-    evaluated once per distinct combination of the codes of the facts it reads (and the age on
-    the date), which is a few hundred evaluations for 200,000 people on most programs.
+    Each fact is turned into an integer code per applicant once; a rule is then evaluated once
+    per distinct combination of the codes of the facts it reads (and the age on the date),
+    which is a few hundred evaluations for 200,000 people for most rules. With a ``prefix`` (the
+    rules of a generation over the first of these applicants), a rule it evaluated already is
+    evaluated only for the applicants after them.
     """
 
-    def __init__(self, applicants: Sequence[CandidateApplicant], reference: date) -> None:
-        self.people = [a.facts for a in applicants]
+    def __init__(
+        self,
+        applicants: Sequence[CandidateApplicant],
+        reference: date,
+        prefix: _ApplicantRules | None = None,
+    ) -> None:
+        self.people: list[ApplicantFacts] = [a.facts for a in applicants]
         self.reference = reference
+        self.prefix = prefix
+        self.tail = (
+            None if prefix is None else _ApplicantRules(applicants[len(prefix.people) :], reference)
+        )
         self.birth = np.array(
             [
                 -1
@@ -290,9 +304,13 @@ class _ApplicantRules:
         ages = "applicant.age" in rule.facts_used
         key = (id(rule), on if ages else None)
         found = self._by_rule.get(key)
+        if found is None and self.prefix is not None and self.tail is not None:
+            head = self.prefix._by_rule.get(key)
+            if head is not None:
+                found = (rule, np.concatenate([head[1], self.tail._rule_statuses(rule, on)]))
         if found is None:
             found = (rule, self._evaluate((rule,), on))  # the rule is kept: its id stays unique
-            self._by_rule[key] = found
+        self._by_rule[key] = found
         return found[1]
 
     def _evaluate(self, rules: Sequence[Rule], on: date) -> npt.NDArray[np.int8]:
@@ -418,6 +436,11 @@ class _Vocabulary:
             out |= self.bit(name)
         return out
 
+    def copy(self) -> _Vocabulary:
+        other = _Vocabulary()
+        other.index = dict(self.index)
+        return other
+
 
 @dataclass(eq=False)
 class _Applicants:
@@ -499,6 +522,42 @@ def _tables(
     )
 
 
+def _joined(head: _Applicants, tail: _Applicants) -> _Applicants:
+    """The table of ``head``'s applicants followed by ``tail``'s."""
+    return _Applicants(
+        n=head.n + tail.n,
+        start=np.concatenate([head.start, tail.start]),
+        end=np.concatenate([head.end, tail.end]),
+        dest=np.concatenate([head.dest, tail.dest]),
+        prog=np.concatenate([head.prog, tail.prog]),
+        ret=np.concatenate([head.ret, tail.ret]),
+        lang=np.concatenate([head.lang, tail.lang]),
+        lic=np.concatenate([head.lic, tail.lic]),
+        min_wage=np.concatenate([head.min_wage, tail.min_wage]),
+        occ_ptr=np.concatenate([head.occ_ptr, tail.occ_ptr[1:] + head.occ_ptr[-1]]),
+        occ_unit=np.concatenate([head.occ_unit, tail.occ_unit]),
+        occ_family=np.concatenate([head.occ_family, tail.occ_family]),
+        occ_months=np.concatenate([head.occ_months, tail.occ_months]),
+        fields=head.fields + tail.fields,
+        named={**head.named, **{i + head.n: v for i, v in tail.named.items()}},
+    )
+
+
+@dataclass(eq=False)
+class _ApplicantSide:
+    """What a generation built about its applicants, reusable by a later one whose
+    applicants start with the same ones (in the same order) and whose programs, destination
+    countries and occupation families are the same."""
+
+    program_bit: dict[str, int]
+    country_bit: dict[str, int]
+    family_id: dict[str, int]
+    langs: _Vocabulary
+    licences: _Vocabulary
+    table: _Applicants
+    rules_of: _ApplicantRules
+
+
 def _fit_to(
     table: _Applicants,
     rows: npt.NDArray[np.intp],
@@ -559,6 +618,7 @@ def build_candidates(
     pool_per_slot: int = 25,
     chunk: int = 64,
     columns: Sequence[int] | None = None,
+    reuse: Candidates | None = None,
 ) -> Candidates:
     """The candidate edges of a matching round (see the module docstring).
 
@@ -579,6 +639,10 @@ def build_candidates(
         Score only these vacancies (indices into ``vacancies``); the others get no edge, and
         their funnel counts stay zero and their reason empty. A what-if scores the vacancies
         a policy change touches this way and keeps the baseline's edges for the rest.
+    reuse : Candidates, optional
+        Earlier candidates whose applicants are the first of these (same order): their
+        columnar table and the statuses of the rules they evaluated are reused, only the
+        applicants after them are added (rules that changed are evaluated again).
 
     Returns
     -------
@@ -618,6 +682,7 @@ def build_candidates(
         min_per_vacancy=min_per_vacancy,
         pool_per_slot=pool_per_slot,
         columns=columns,
+        reuse=None if reuse is None else reuse.applicant_side,
     )
     for key, cols in sorted(state.blocks().items()):
         state.score_block(key, cols, chunk)
@@ -641,6 +706,7 @@ def build_candidates(
         offer_status=state.offer_status,
         stats={"candidate_pairs": int(scores.nnz), "blocks": state.block_count},
         reached=state.reached,
+        applicant_side=state.side,
     )
 
 
@@ -660,6 +726,7 @@ class _Round:
         min_per_vacancy: int,
         pool_per_slot: int,
         columns: Sequence[int] | None = None,
+        reuse: _ApplicantSide | None = None,
     ) -> None:
         self.vacancies, self.programs, self.families, self.weights = (
             vacancies,
@@ -682,18 +749,47 @@ class _Round:
         self.farm_ids = np.array(
             [self.family_id[f] for f in FARM_FAMILIES if f in self.family_id], dtype=np.int64
         )
-        langs, licences = _Vocabulary(), _Vocabulary()
-        self.table = _tables(
-            applicants,
-            vacancies,
-            families,
+        if (
+            reuse is not None
+            and reuse.table.n <= len(applicants)
+            and (reuse.program_bit, reuse.country_bit, reuse.family_id)
+            == (self.program_bit, self.country_bit, self.family_id)
+        ):
+            langs, licences = reuse.langs.copy(), reuse.licences.copy()
+            added = _tables(
+                applicants[reuse.table.n :],
+                vacancies,
+                families,
+                self.program_bit,
+                self.country_bit,
+                langs,
+                licences,
+                self.family_id,
+            )
+            self.table = _joined(reuse.table, added)
+            rules_of = _ApplicantRules(applicants, reference, prefix=reuse.rules_of)
+        else:
+            langs, licences = _Vocabulary(), _Vocabulary()
+            self.table = _tables(
+                applicants,
+                vacancies,
+                families,
+                self.program_bit,
+                self.country_bit,
+                langs,
+                licences,
+                self.family_id,
+            )
+            rules_of = _ApplicantRules(applicants, reference)
+        self.side = _ApplicantSide(
             self.program_bit,
             self.country_bit,
+            self.family_id,
             langs,
             licences,
-            self.family_id,
+            self.table,
+            rules_of,
         )
-        rules_of = _ApplicantRules(applicants, reference)
         # Only the vacancies to score need their program's rules evaluated for everyone.
         self.scored: npt.NDArray[np.bool_] | None = None
         if columns is not None:

@@ -228,20 +228,31 @@ def run_round(
 
 def _matches(candidates: Candidates, solved: Assignment) -> tuple[MatchedPair, ...]:
     chosen = np.flatnonzero(solved.assignment >= 0)
-    out = []
-    for a in chosen:
-        v = int(solved.assignment[a])
-        i = candidates.pair_index(int(a), v)
-        out.append(
-            MatchedPair(
-                applicant=int(a),
-                vacancy=v,
-                score=float(candidates.scores.data[i]),
-                components={name: float(c[i]) for name, c in candidates.components.items()},
-                review=bool(candidates.review[i]),
-            )
+    vacancy = solved.assignment[chosen]
+    scores = candidates.scores
+    if scores.has_sorted_indices:
+        # CSR order is (row, column) order: every pair's position at once, by one search.
+        width = np.int64(scores.shape[1])
+        rows = np.repeat(np.arange(scores.shape[0], dtype=np.int64), np.diff(scores.indptr))
+        keys = rows * width + scores.indices
+        at = np.searchsorted(keys, chosen.astype(np.int64) * width + vacancy)
+    else:
+        at = np.array(
+            [candidates.pair_index(int(a), int(v)) for a, v in zip(chosen, vacancy, strict=True)],
+            dtype=np.int64,
         )
-    return tuple(out)
+    parts = {name: c[at].tolist() for name, c in candidates.components.items()}
+    score, review = scores.data[at].tolist(), candidates.review[at].tolist()
+    return tuple(
+        MatchedPair(
+            applicant=a,
+            vacancy=v,
+            score=float(score[k]),
+            components={name: float(values[k]) for name, values in parts.items()},
+            review=bool(review[k]),
+        )
+        for k, (a, v) in enumerate(zip(chosen.tolist(), vacancy.tolist(), strict=True))
+    )
 
 
 def _programs_at_cap(

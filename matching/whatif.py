@@ -107,7 +107,13 @@ def extend_candidates(
     rescored = None
     if dirty:
         rescored = build_candidates(
-            applicants, vacancies, programs, families=families, weights=weights, columns=dirty
+            applicants,
+            vacancies,
+            programs,
+            families=families,
+            weights=weights,
+            columns=dirty,
+            reuse=base,  # its table and rule statuses: only changed rules are evaluated again
         )
         parts.append((rescored, 0))
     newcomers = None
@@ -118,7 +124,7 @@ def extend_candidates(
         parts.append((newcomers, n0))
     if len(parts) == 1 and (n, m) == (n0, m0):
         return base
-    scores, review, components = _union(parts, n, m)
+    scores, review, components = _union(parts, n, m, touched)
     funnel = {stage: _pad(base.funnel[stage], m, np.int64) for stage in _STAGES}
     offer_status = _pad(base.offer_status, m, np.int8)
     reached = _pad(base.reached, n, np.int8)
@@ -200,10 +206,11 @@ def _pad(values: npt.NDArray[Any], size: int, dtype: type[_T]) -> npt.NDArray[_T
 
 
 def _union(
-    parts: Sequence[tuple[Candidates, int]], n: int, m: int
+    parts: Sequence[tuple[Candidates, int]], n: int, m: int, touched: npt.NDArray[np.bool_]
 ) -> tuple[sp.csr_array, npt.NDArray[np.bool_], dict[str, npt.NDArray[np.float32]]]:
-    """The edges of all parts (rows shifted by each part's offset) in CSR order; a pair
-    present in several parts keeps the last part's values."""
+    """The edges of all parts (rows shifted by each part's offset) in CSR order. The first
+    part is the baseline's; a pair scored again by a later part (only possible on the
+    ``touched`` vacancies) keeps the later part's values."""
     rows, cols, data, review = [], [], [], []
     comps: dict[str, list[npt.NDArray[np.float32]]] = {name: [] for name in COMPONENTS}
     for found, offset in parts:
@@ -217,16 +224,26 @@ def _union(
         for name in COMPONENTS:
             comps[name].append(found.components[name])
     row, col = np.concatenate(rows), np.concatenate(cols)
-    key = row * m + col
-    # np.unique keeps the first of equal keys: reversed, that is the last part's pair.
-    _, first = np.unique(key[::-1], return_index=True)
-    pick = key.size - 1 - first  # positions of the kept pairs, in (row, column) order
-    row, col = row[pick], col[pick]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
+    keep = np.ones(row.size, dtype=bool)
+    first = int(parts[0][0].scores.nnz)
+    if len(parts) > 1:
+        maybe = np.flatnonzero(touched[col[:first]])  # baseline pairs on touched vacancies
+        later = row[first:] * m + col[first:]
+        keep[maybe[np.isin(row[maybe] * m + col[maybe], later)]] = False
+    kept = np.flatnonzero(keep)
+    # CSR order by scipy's counting sort; the positions ride along as data.
+    ids = sp.csr_array(
+        (np.arange(1, kept.size + 1, dtype=np.int64), (row[kept], col[kept])), shape=(n, m)
+    )
+    ids.sort_indices()
+    pick = kept[ids.data - 1]
     index_type = np.int32 if max(m, pick.size) < 2**31 else np.int64
     scores = sp.csr_array(
-        (np.concatenate(data)[pick], col.astype(index_type), indptr.astype(index_type)),
+        (
+            np.concatenate(data)[pick],
+            ids.indices.astype(index_type),
+            ids.indptr.astype(index_type),
+        ),
         shape=(n, m),
     )
     return (

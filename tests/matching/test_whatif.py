@@ -257,3 +257,34 @@ def test_a_round_started_from_the_baseline_keeps_it_and_adds_the_new_people() ->
             start=start,
             objective="max_score",
         )
+
+
+def test_reusing_the_baseline_applicant_side_changes_nothing() -> None:
+    from dataclasses import replace
+
+    rng = random.Random(7)
+    people = [
+        person(
+            rng.choice(["GT", "SV", "HN"]),
+            jobs=((rng.choice(["9211", "6111", "9214"]), rng.choice([6, 24, 60])),),
+            born=date(rng.randint(1960, 2008), rng.randint(1, 12), 1),
+        )
+        for _ in range(60)
+    ]
+    jobs = [job(slots=3), job("CA-SAWP", slots=4), job("US-H2B", "9214", slots=2)]
+    base = build_candidates(people, jobs, CATALOG, families=FAMILIES)
+    catalog = dict(CATALOG)
+    catalog["CA-SAWP"] = open_to_nationalities(CATALOG["CA-SAWP"], ["SV"], as_of=TODAY).program
+    speaker = replace(person("HN"), languages=frozenset({"es", "quc"}))  # a language not yet seen
+    more = [*people, speaker, person("SV")]
+    wider = [*jobs, job("CA-SAWP", slots=2, languages=frozenset({"fr"}))]
+    args = (more, wider, catalog)
+    reused = extend_candidates(base, *args, families=FAMILIES, changed_programs={"CA-SAWP"})
+    fresh = extend_candidates(
+        replace(base, applicant_side=None), *args, families=FAMILIES, changed_programs={"CA-SAWP"}
+    )
+    assert (reused.scores != fresh.scores).nnz == 0 and edges(reused) == edges(fresh)
+    assert reused.applicant_reason.tolist() == fresh.applicant_reason.tolist()
+    assert reused.vacancy_reason.tolist() == fresh.vacancy_reason.tolist()
+    for stage, counts in fresh.funnel.items():
+        assert reused.funnel[stage].tolist() == counts.tolist(), stage
