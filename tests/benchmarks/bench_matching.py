@@ -90,18 +90,24 @@ def demo_database(tmp: Path, applicants: int, vacancies: int) -> tuple[dict[str,
     return env, time.perf_counter() - clock
 
 
-def timed_worker(env: dict[str, str]) -> tuple[float, float]:
-    """`pathways worker --once` in a fresh process: wall seconds and its peak RSS in MB."""
+def timed_worker(env: dict[str, str]) -> tuple[float, float, float]:
+    """`pathways worker --once` in a fresh process: wall seconds, CPU seconds (user + system,
+    every thread) and its peak RSS in MB."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     clock = time.perf_counter()
     worker = run([sys.executable, "-c", WORKER], env)
     seconds = time.perf_counter() - clock
-    return seconds, float(worker.stdout.strip().splitlines()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, float(worker.stdout.strip().splitlines()[-1])
 
 
 def matching_run(tmp: Path, env: dict[str, str]) -> dict[str, float]:
     """Queue a matching run with `pathways match` and time the worker that runs it."""
     run_id = int(run(pathways("match"), env).stdout.strip().splitlines()[-1])
-    seconds, rss = timed_worker(env)
+    seconds, cpu, rss = timed_worker(env)
     import sqlite3
 
     with sqlite3.connect(tmp / "db.sqlite") as db:
@@ -110,7 +116,7 @@ def matching_run(tmp: Path, env: dict[str, str]) -> dict[str, float]:
         ).fetchone()
     if status != "done":
         raise SystemExit(f"bench: the matching run ended {status}")
-    return {"seconds": seconds, "rss_mb": rss, **json.loads(stats)}
+    return {"seconds": seconds, "cpu_seconds": cpu, "rss_mb": rss, **json.loads(stats)}
 
 
 def whole_run(tmp: Path, applicants: int, vacancies: int) -> dict[str, float]:

@@ -15,9 +15,11 @@ A throwaway SQLite database is seeded as ``bench_matching.py`` seeds it (``db up
    for the three, 1,000 more US-H2B slots and 5,000 more Honduran crop workers.
 
 Target (issue 9): the what-if finishes in the same time budget as a matching run — here at
-most **1.25x** the matching run measured in the same run (the machine is shared: only a
-ratio of the two means something). Also checked: the what-if's baseline places exactly the
-people the matching run placed (same state, same engine), and the scenario no fewer.
+most **1.25x** the matching run's wall time measured in the same run (the machine is shared:
+only a ratio of the two means something). The ratio of their CPU seconds is printed too: it
+barely moves with other load, so it tells a busier machine from a slower what-if. Also
+checked: the what-if's baseline places exactly the people the matching run placed (same
+state, same engine), and the scenario no fewer.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ with Session(engine) as session:
 def what_if(tmp: Path, env: dict[str, str]) -> dict[str, object]:
     queued = run([sys.executable, "-c", QUEUE, json.dumps(CHANGES)], env)
     scenario_id = int(queued.stdout.strip().splitlines()[-1])
-    seconds, rss = timed_worker(env)
+    seconds, cpu, rss = timed_worker(env)
     import sqlite3
 
     with sqlite3.connect(tmp / "db.sqlite") as db:
@@ -74,7 +76,7 @@ def what_if(tmp: Path, env: dict[str, str]) -> dict[str, object]:
         ).fetchone()
     if status != "done":
         raise SystemExit(f"bench_whatif: the scenario ended {status}: {error}")
-    return {"seconds": seconds, "rss_mb": rss, **json.loads(results)}
+    return {"seconds": seconds, "cpu_seconds": cpu, "rss_mb": rss, **json.loads(results)}
 
 
 def main() -> int:
@@ -113,7 +115,11 @@ def main() -> int:
         assert isinstance(steps, dict)
         print("   steps (s): " + ", ".join(f"{k} {v}" for k, v in steps.items()))
         ratio = float(scenario["seconds"]) / float(matched["seconds"])  # type: ignore[arg-type]
-        print(f"   ratio what-if / matching run: {ratio:.2f}  (target <= {TARGET_RATIO})")
+        cpu = float(scenario["cpu_seconds"]) / float(matched["cpu_seconds"])  # type: ignore[arg-type]
+        print(f"   ratio what-if / matching run: {ratio:.2f} wall (target <= {TARGET_RATIO})")
+        # CPU time barely moves with the other load of a shared machine: when the wall ratio
+        # misses and this one does not, the machine got busier, not the what-if slower.
+        print(f"                                 {cpu:.2f} CPU (for reference)")
         if scenario["baseline_from"] is not None:
             missed.append("the what-if reused a baseline: it was not cold")
         if base["matched"] != matched["matched"]:
