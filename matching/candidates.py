@@ -56,6 +56,7 @@ __all__ = [
     "Candidates",
     "build_candidates",
     "field_of",
+    "vacancy_reasons",
 ]
 
 ELIGIBLE, REVIEW, REFUSED = 0, 1, 2
@@ -117,7 +118,10 @@ class Candidates:
     vacancy the applicants still in after each filter. ``applicant_reason`` is ``""`` for an
     applicant with edges, else one of :data:`APPLICANT_REASONS`; ``vacancy_reason`` likewise
     with :data:`VACANCY_REASONS` for a vacancy without edges. ``offer_status`` is the job-offer
-    rules' status of each vacancy (0 eligible, 1 review, 2 refused).
+    rules' status of each vacancy (0 eligible, 1 review, 2 refused). ``reached`` is how far each
+    applicant got through the filters (0 none, 1 program rules, 2 field, 3 destination,
+    4 dates, 5 requirements): what ``applicant_reason`` is made from, kept so that the
+    candidates of two sets of vacancies can be combined (see :mod:`matching.whatif`).
     """
 
     scores: sp.csr_array
@@ -128,6 +132,10 @@ class Candidates:
     vacancy_reason: npt.NDArray[np.str_]
     offer_status: npt.NDArray[np.int8]
     stats: dict[str, Any] = field(default_factory=dict)
+    reached: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    #: What the generation built about its applicants, for a later one over them (and more):
+    #: see ``reuse`` in :func:`build_candidates`.
+    applicant_side: Any = field(default=None, repr=False, compare=False)
 
     def pair_index(self, applicant: int, vacancy: int) -> int:
         """Position of an edge in ``scores.data`` (and the aligned arrays)."""
@@ -226,14 +234,25 @@ _RAW: dict[str, Any] = {
 class _ApplicantRules:
     """Evaluates program rules for all applicants at once, once per distinct set of facts.
 
-    Each fact is turned into an integer code per applicant once; a set of rules is then
-    evaluated once per distinct combination of the codes of the facts it reads (and the age on
-    the date), which is a few hundred evaluations for 200,000 people on most programs.
+    Each fact is turned into an integer code per applicant once; a rule is then evaluated once
+    per distinct combination of the codes of the facts it reads (and the age on the date),
+    which is a few hundred evaluations for 200,000 people for most rules. With a ``prefix`` (the
+    rules of a generation over the first of these applicants), a rule it evaluated already is
+    evaluated only for the applicants after them.
     """
 
-    def __init__(self, applicants: Sequence[CandidateApplicant], reference: date) -> None:
-        self.people = [a.facts for a in applicants]
+    def __init__(
+        self,
+        applicants: Sequence[CandidateApplicant],
+        reference: date,
+        prefix: _ApplicantRules | None = None,
+    ) -> None:
+        self.people: list[ApplicantFacts] = [a.facts for a in applicants]
         self.reference = reference
+        self.prefix = prefix
+        self.tail = (
+            None if prefix is None else _ApplicantRules(applicants[len(prefix.people) :], reference)
+        )
         self.birth = np.array(
             [
                 -1
@@ -244,6 +263,8 @@ class _ApplicantRules:
             dtype=np.int64,
         )
         self._codes: dict[str, npt.NDArray[np.int64]] = {}
+        self._by_rule: dict[tuple[int, date | None], tuple[Rule, npt.NDArray[np.int8]]] = {}
+        self._facts: dict[int, dict[str, Any]] = {}
 
     def facts(self, i: int) -> dict[str, Any]:
         return applicant_fact_map(self.people[i], self.reference)
@@ -267,6 +288,32 @@ class _ApplicantRules:
         return codes
 
     def statuses(self, rules: Sequence[Rule], on: date) -> npt.NDArray[np.int8]:
+        """The status of every applicant under ``rules`` on ``on``: the worst of each rule's.
+
+        Each rule is evaluated on the distinct values of the facts it reads, once per
+        candidate generation (a rule shared by several periods is not evaluated again): far
+        fewer evaluations than every combination of the facts of all the rules together (an
+        availability window times a work history is nearly one per person).
+        """
+        out = np.zeros(len(self.people), dtype=np.int8)
+        for rule in rules:
+            np.maximum(out, self._rule_statuses(rule, on), out=out)
+        return out
+
+    def _rule_statuses(self, rule: Rule, on: date) -> npt.NDArray[np.int8]:
+        ages = "applicant.age" in rule.facts_used
+        key = (id(rule), on if ages else None)
+        found = self._by_rule.get(key)
+        if found is None and self.prefix is not None and self.tail is not None:
+            head = self.prefix._by_rule.get(key)
+            if head is not None:
+                found = (rule, np.concatenate([head[1], self.tail._rule_statuses(rule, on)]))
+        if found is None:
+            found = (rule, self._evaluate((rule,), on))  # the rule is kept: its id stays unique
+        self._by_rule[key] = found
+        return found[1]
+
+    def _evaluate(self, rules: Sequence[Rule], on: date) -> npt.NDArray[np.int8]:
         n = len(self.people)
         if n == 0 or not rules:
             return np.zeros(n, dtype=np.int8)
@@ -284,24 +331,34 @@ class _ApplicantRules:
         unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         out = np.empty(len(unique), dtype=np.int8)
         for k, i in enumerate(first):
-            facts = self.facts(int(i))
+            facts = self._facts_of(int(i))
             facts["applicant.age"] = None if np.isnan(ages[i]) else float(ages[i])
             out[k] = _status(rules, facts)
         return out[inverse.reshape(-1)]
+
+    def _facts_of(self, i: int) -> dict[str, Any]:
+        """An applicant's fact map, built once (the first applicant of a distinct value of one
+        rule's facts is often that of another rule's too)."""
+        found = self._facts.get(i)
+        if found is None:
+            found = self._facts[i] = self.facts(i)
+        return found
 
 
 def _periods(
     programs: Mapping[str, Program],
     vacancies: Sequence[CandidateVacancy],
     rules_of: _ApplicantRules,
+    scored: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[dict[str, list[_Period]], npt.NDArray[np.int64]]:
-    """Per program, the periods of its vacancies; and each vacancy's period index."""
+    """Per program, the periods of its vacancies (only those ``scored``, when given); and each
+    vacancy's period index."""
     periods: dict[str, list[_Period]] = {}
     period_of = np.full(len(vacancies), -1, dtype=np.int64)
     by_program: dict[str, dict[tuple[int, ...], list[int]]] = {}
     for j, v in enumerate(vacancies):
         program = programs.get(v.program)
-        if program is None:
+        if program is None or (scored is not None and not scored[j]):
             continue
         in_force = tuple(
             i
@@ -346,12 +403,14 @@ def _one_status(rules_of: _ApplicantRules, rules: Sequence[Rule], i: int, on: da
 
 
 def _offer_statuses(
-    programs: Mapping[str, Program], vacancies: Sequence[CandidateVacancy]
+    programs: Mapping[str, Program],
+    vacancies: Sequence[CandidateVacancy],
+    scored: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.int8]:
     out = np.full(len(vacancies), REFUSED, dtype=np.int8)
     for j, v in enumerate(vacancies):
         program = programs.get(v.program)
-        if program is not None:
+        if program is not None and (scored is None or scored[j]):
             rules = _scope_rules(program, v.start, Scope.VACANCY)
             out[j] = _status(rules, vacancy_fact_map(v.facts))
     return out
@@ -376,6 +435,11 @@ class _Vocabulary:
         for name in names:
             out |= self.bit(name)
         return out
+
+    def copy(self) -> _Vocabulary:
+        other = _Vocabulary()
+        other.index = dict(self.index)
+        return other
 
 
 @dataclass(eq=False)
@@ -458,6 +522,42 @@ def _tables(
     )
 
 
+def _joined(head: _Applicants, tail: _Applicants) -> _Applicants:
+    """The table of ``head``'s applicants followed by ``tail``'s."""
+    return _Applicants(
+        n=head.n + tail.n,
+        start=np.concatenate([head.start, tail.start]),
+        end=np.concatenate([head.end, tail.end]),
+        dest=np.concatenate([head.dest, tail.dest]),
+        prog=np.concatenate([head.prog, tail.prog]),
+        ret=np.concatenate([head.ret, tail.ret]),
+        lang=np.concatenate([head.lang, tail.lang]),
+        lic=np.concatenate([head.lic, tail.lic]),
+        min_wage=np.concatenate([head.min_wage, tail.min_wage]),
+        occ_ptr=np.concatenate([head.occ_ptr, tail.occ_ptr[1:] + head.occ_ptr[-1]]),
+        occ_unit=np.concatenate([head.occ_unit, tail.occ_unit]),
+        occ_family=np.concatenate([head.occ_family, tail.occ_family]),
+        occ_months=np.concatenate([head.occ_months, tail.occ_months]),
+        fields=head.fields + tail.fields,
+        named={**head.named, **{i + head.n: v for i, v in tail.named.items()}},
+    )
+
+
+@dataclass(eq=False)
+class _ApplicantSide:
+    """What a generation built about its applicants, reusable by a later one whose
+    applicants start with the same ones (in the same order) and whose programs, destination
+    countries and occupation families are the same."""
+
+    program_bit: dict[str, int]
+    country_bit: dict[str, int]
+    family_id: dict[str, int]
+    langs: _Vocabulary
+    licences: _Vocabulary
+    table: _Applicants
+    rules_of: _ApplicantRules
+
+
 def _fit_to(
     table: _Applicants,
     rows: npt.NDArray[np.intp],
@@ -517,6 +617,8 @@ def build_candidates(
     min_per_vacancy: int = 10,
     pool_per_slot: int = 25,
     chunk: int = 64,
+    columns: Sequence[int] | None = None,
+    reuse: Candidates | None = None,
 ) -> Candidates:
     """The candidate edges of a matching round (see the module docstring).
 
@@ -533,6 +635,14 @@ def build_candidates(
     per_applicant, per_slot, min_per_vacancy, pool_per_slot, chunk : int
         How many edges to keep (see the module docstring) and how many vacancies are scored
         together.
+    columns : sequence of int, optional
+        Score only these vacancies (indices into ``vacancies``); the others get no edge, and
+        their funnel counts stay zero and their reason empty. A what-if scores the vacancies
+        a policy change touches this way and keeps the baseline's edges for the rest.
+    reuse : Candidates, optional
+        Earlier candidates whose applicants are the first of these (same order): their
+        columnar table and the statuses of the rules they evaluated are reused, only the
+        applicants after them are added (rules that changed are evaluated again).
 
     Returns
     -------
@@ -571,6 +681,8 @@ def build_candidates(
         per_slot=per_slot,
         min_per_vacancy=min_per_vacancy,
         pool_per_slot=pool_per_slot,
+        columns=columns,
+        reuse=None if reuse is None else reuse.applicant_side,
     )
     for key, cols in sorted(state.blocks().items()):
         state.score_block(key, cols, chunk)
@@ -581,15 +693,20 @@ def build_candidates(
     has_edge = np.diff(scores.indptr) > 0
     reasons = np.array(["", *APPLICANT_REASONS], dtype=object)
     applicant_reason = np.where(has_edge, "", reasons[state.reached.astype(np.int64) + 1])
+    vacancy_reason = vacancy_reasons(funnel, state.offer_status, state.v_slots)
+    if state.scored is not None:
+        vacancy_reason[~state.scored] = ""
     return Candidates(
         scores=scores,
         review=review,
         components=components,
         funnel=funnel,
         applicant_reason=applicant_reason.astype(str),
-        vacancy_reason=_vacancy_reasons(funnel, state.offer_status, state.v_slots),
+        vacancy_reason=vacancy_reason,
         offer_status=state.offer_status,
         stats={"candidate_pairs": int(scores.nnz), "blocks": state.block_count},
+        reached=state.reached,
+        applicant_side=state.side,
     )
 
 
@@ -608,6 +725,8 @@ class _Round:
         per_slot: int,
         min_per_vacancy: int,
         pool_per_slot: int,
+        columns: Sequence[int] | None = None,
+        reuse: _ApplicantSide | None = None,
     ) -> None:
         self.vacancies, self.programs, self.families, self.weights = (
             vacancies,
@@ -630,20 +749,54 @@ class _Round:
         self.farm_ids = np.array(
             [self.family_id[f] for f in FARM_FAMILIES if f in self.family_id], dtype=np.int64
         )
-        langs, licences = _Vocabulary(), _Vocabulary()
-        self.table = _tables(
-            applicants,
-            vacancies,
-            families,
+        if (
+            reuse is not None
+            and reuse.table.n <= len(applicants)
+            and (reuse.program_bit, reuse.country_bit, reuse.family_id)
+            == (self.program_bit, self.country_bit, self.family_id)
+        ):
+            langs, licences = reuse.langs.copy(), reuse.licences.copy()
+            added = _tables(
+                applicants[reuse.table.n :],
+                vacancies,
+                families,
+                self.program_bit,
+                self.country_bit,
+                langs,
+                licences,
+                self.family_id,
+            )
+            self.table = _joined(reuse.table, added)
+            rules_of = _ApplicantRules(applicants, reference, prefix=reuse.rules_of)
+        else:
+            langs, licences = _Vocabulary(), _Vocabulary()
+            self.table = _tables(
+                applicants,
+                vacancies,
+                families,
+                self.program_bit,
+                self.country_bit,
+                langs,
+                licences,
+                self.family_id,
+            )
+            rules_of = _ApplicantRules(applicants, reference)
+        self.side = _ApplicantSide(
             self.program_bit,
             self.country_bit,
+            self.family_id,
             langs,
             licences,
-            self.family_id,
+            self.table,
+            rules_of,
         )
-        rules_of = _ApplicantRules(applicants, reference)
-        self.periods, self.period_of = _periods(programs, vacancies, rules_of)
-        self.offer_status = _offer_statuses(programs, vacancies)
+        # Only the vacancies to score need their program's rules evaluated for everyone.
+        self.scored: npt.NDArray[np.bool_] | None = None
+        if columns is not None:
+            self.scored = np.zeros(m, dtype=bool)
+            self.scored[np.asarray(columns, dtype=np.int64)] = True
+        self.periods, self.period_of = _periods(programs, vacancies, rules_of, self.scored)
+        self.offer_status = _offer_statuses(programs, vacancies, self.scored)
         self.v_start = np.array([v.start.toordinal() for v in vacancies], dtype=np.int64)
         self.v_end = np.array([v.end.toordinal() for v in vacancies], dtype=np.int64)
         self.v_slots = np.array([max(v.slots, 0) for v in vacancies], dtype=np.int64)
@@ -674,6 +827,7 @@ class _Round:
                 self.offer_status[j] == REFUSED
                 or v.program not in self.periods
                 or self.v_slots[j] == 0
+                or (self.scored is not None and not self.scored[j])
             ):
                 continue
             key = (v.program, int(self.period_of[j]), field_of(v.isco08, self.families))
@@ -897,11 +1051,12 @@ class _Round:
             edges.parts[name].append(np.ascontiguousarray(pair_parts[name], dtype=np.float32))
 
 
-def _vacancy_reasons(
+def vacancy_reasons(
     funnel: Mapping[str, npt.NDArray[np.int64]],
     offer_status: npt.NDArray[np.int8],
     slots: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.str_]:
+    """Why each vacancy has no edge (``""`` when it has one or no slot), from its funnel."""
     reason = np.full(len(offer_status), "", dtype=object)
     no_edge = funnel["edges"] == 0
     order = [

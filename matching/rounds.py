@@ -20,7 +20,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from matching.assignment import Assignment, assign, greedy_assignment, max_flow_upper_bound
+from matching.assignment import (
+    Assignment,
+    assign,
+    augment,
+    greedy_assignment,
+    max_flow_upper_bound,
+)
 from matching.candidates import (
     CandidateApplicant,
     Candidates,
@@ -78,6 +84,8 @@ def run_round(
     program_caps: Mapping[str, int] | None = None,
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
     with_greedy: bool = True,
+    candidates: Candidates | None = None,
+    start: npt.ArrayLike | None = None,
 ) -> RoundResult:
     """Match applicants to vacancies across all programs and explain what stays empty.
 
@@ -90,6 +98,13 @@ def run_round(
     ``program_caps`` as the visas it has left, was reached). Causes for an applicant without an
     offer are the same filters, from their side, and ``competition`` (every vacancy they could
     take was filled by others).
+
+    ``candidates``, when given, are the round's edges already built for these applicants and
+    vacancies (a what-if builds them once and assigns them under several sets of caps);
+    otherwise they are built here. ``start``, when given, is a placement these candidates
+    allow (each applicant's vacancy index or -1): the round then places the most people
+    possible by augmenting it (:func:`matching.assignment.augment`) instead of solving from
+    scratch — only with ``"max_pathways"`` and no floors.
 
     Examples
     --------
@@ -112,9 +127,10 @@ def run_round(
     """
     clock = time.perf_counter()
     timings: dict[str, float] = {}
-    candidates = build_candidates(
-        applicants, vacancies, programs, families=families, weights=weights
-    )
+    if candidates is None:
+        candidates = build_candidates(
+            applicants, vacancies, programs, families=families, weights=weights
+        )
     timings["candidates"] = time.perf_counter() - clock
     capacities = np.array([max(v.slots, 0) for v in vacancies], dtype=np.int64)
     capped = sorted(program_caps or {})
@@ -137,15 +153,20 @@ def run_round(
         else {}
     )
     step = time.perf_counter()
-    solved = assign(
-        candidates.scores,
-        capacities,
-        objective=objective,
-        min_score=min_score,
-        groups=groups,
-        floors=floors,
-        **limits,
-    )
+    if start is not None:
+        if objective != "max_pathways" or floors or min_score > 0:
+            raise ValueError("a round started from a placement maximises pathways, no floors")
+        solved = augment(candidates.scores, capacities, start, **limits)
+    else:
+        solved = assign(
+            candidates.scores,
+            capacities,
+            objective=objective,
+            min_score=min_score,
+            groups=groups,
+            floors=floors,
+            **limits,
+        )
     timings["assignment"] = time.perf_counter() - step
     step = time.perf_counter()
     if objective == "max_pathways" and not floors:
@@ -207,20 +228,31 @@ def run_round(
 
 def _matches(candidates: Candidates, solved: Assignment) -> tuple[MatchedPair, ...]:
     chosen = np.flatnonzero(solved.assignment >= 0)
-    out = []
-    for a in chosen:
-        v = int(solved.assignment[a])
-        i = candidates.pair_index(int(a), v)
-        out.append(
-            MatchedPair(
-                applicant=int(a),
-                vacancy=v,
-                score=float(candidates.scores.data[i]),
-                components={name: float(c[i]) for name, c in candidates.components.items()},
-                review=bool(candidates.review[i]),
-            )
+    vacancy = solved.assignment[chosen]
+    scores = candidates.scores
+    if scores.has_sorted_indices:
+        # CSR order is (row, column) order: every pair's position at once, by one search.
+        width = np.int64(scores.shape[1])
+        rows = np.repeat(np.arange(scores.shape[0], dtype=np.int64), np.diff(scores.indptr))
+        keys = rows * width + scores.indices
+        at = np.searchsorted(keys, chosen.astype(np.int64) * width + vacancy)
+    else:
+        at = np.array(
+            [candidates.pair_index(int(a), int(v)) for a, v in zip(chosen, vacancy, strict=True)],
+            dtype=np.int64,
         )
-    return tuple(out)
+    parts = {name: c[at].tolist() for name, c in candidates.components.items()}
+    score, review = scores.data[at].tolist(), candidates.review[at].tolist()
+    return tuple(
+        MatchedPair(
+            applicant=a,
+            vacancy=v,
+            score=float(score[k]),
+            components={name: float(values[k]) for name, values in parts.items()},
+            review=bool(review[k]),
+        )
+        for k, (a, v) in enumerate(zip(chosen.tolist(), vacancy.tolist(), strict=True))
+    )
 
 
 def _programs_at_cap(

@@ -22,6 +22,7 @@ RESOURCE_MODULES: list[str] = [
     "pathways.api.matching",
     "pathways.api.placements",
     "pathways.api.progress",
+    "pathways.api.scenarios",
 ]
 
 ops_bp = APIBlueprint("ops", __name__)

@@ -15,6 +15,7 @@ from pathways.models.reference import (
     ProgramRule,
     ReferenceVersion,
 )
+from pathways.models.scenarios import Scenario
 from pathways.models.vacancies import ImportBatch, Vacancy
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Program",
     "ProgramRule",
     "ReferenceVersion",
+    "Scenario",
     "User",
     "Vacancy",
 ]

@@ -118,7 +118,7 @@ def seed_demo(
             session,
             random.Random(seed + 1),
             data_dir=data_dir,
-            make_row=_vacancy_row,
+            make_row=vacancy_row,
             import_rows=import_rows,
             officer_id=users.get("officer"),
         )
@@ -170,7 +170,7 @@ def _demo_season(rng: random.Random, group: DemandGroup, year: int) -> tuple[dat
     return start, start + timedelta(days=max(days, 28))
 
 
-def _vacancy_row(rng: random.Random, group: DemandGroup, ref: str, year: int) -> dict[str, str]:
+def vacancy_row(rng: random.Random, group: DemandGroup, ref: str, year: int) -> dict[str, str]:
     """One row of the project's vacancy template (data/templates/vacancies.csv)."""
     country = group.program[:2]
     start, end = _demo_season(rng, group, year)
@@ -235,7 +235,7 @@ def _seed_vacancies(
     rows: dict[str, list[dict[str, str]]] = {}
     for i in range(1, count + 1):
         group = firsts[i - 1] if i <= len(firsts) else rng.choices(profile, weights=weights)[0]
-        row = _vacancy_row(rng, group, f"DEMO-V-{i:06d}", year)
+        row = vacancy_row(rng, group, f"DEMO-V-{i:06d}", year)
         if row["external_ref"] not in existing:
             rows.setdefault(row["worksite_country"], []).append(row)
     return sum(

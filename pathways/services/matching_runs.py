@@ -14,7 +14,7 @@ import logging
 import time
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -24,6 +24,7 @@ from sqlmodel import Session, func, select
 
 from matching.candidates import CandidateApplicant, CandidateVacancy
 from matching.facts import ApplicantFacts
+from matching.programs import Program
 from matching.rounds import RoundResult, run_round
 from matching.scoring import explain
 from pathways import jobs
@@ -101,33 +102,30 @@ def load_vacancies(
         )
     )
     taken = placements.active_counts_by_vacancy(session, [r.id for r in rows if r.id])
-    out = []
-    for v in rows:
-        assert v.start_date is not None and v.end_date is not None and v.isco08 is not None
-        facts = vacancy_facts.facts_of(v)
-        work_language = (
-            "fr"
-            if v.worksite_subdivision == "CA-QC"
-            else WORK_LANGUAGE.get(v.worksite_country, "en")
-        )
-        out.append(
-            CandidateVacancy(
-                facts=facts,
-                program=v.program_code,
-                isco08=v.isco08,
-                start=v.start_date,
-                end=v.end_date,
-                slots=max(v.positions - taken.get(v.id or 0, 0), 0),
-                hourly_usd=None
-                if v.wage_hourly_usd_minor is None
-                else v.wage_hourly_usd_minor / 100,
-                experience_months=v.experience_months or 0,
-                languages=frozenset(v.languages or ()),
-                licences=frozenset(v.licences or ()),
-                work_language=work_language,
-            )
-        )
-    return rows, out
+    return rows, [candidate_vacancy(v, taken.get(v.id or 0, 0)) for v in rows]
+
+
+def candidate_vacancy(v: Vacancy, taken: int = 0) -> CandidateVacancy:
+    """The engine's view of a vacancy row with ``taken`` of its positions held already (also
+    of a row that is never stored: a what-if's added vacancies)."""
+    assert v.start_date is not None and v.end_date is not None and v.isco08 is not None
+    facts = vacancy_facts.facts_of(v)
+    work_language = (
+        "fr" if v.worksite_subdivision == "CA-QC" else WORK_LANGUAGE.get(v.worksite_country, "en")
+    )
+    return CandidateVacancy(
+        facts=facts,
+        program=v.program_code,
+        isco08=v.isco08,
+        start=v.start_date,
+        end=v.end_date,
+        slots=max(v.positions - taken, 0),
+        hourly_usd=None if v.wage_hourly_usd_minor is None else v.wage_hourly_usd_minor / 100,
+        experience_months=v.experience_months or 0,
+        languages=frozenset(v.languages or ()),
+        licences=frozenset(v.licences or ()),
+        work_language=work_language,
+    )
 
 
 # The columns a round reads, JSON ones as text parsed with orjson (five times SQLAlchemy's
@@ -283,6 +281,35 @@ def load_applicants(
     return people, out
 
 
+class RoundInputs(NamedTuple):
+    """Everything a round reads from the database, loaded at once (a matching run and a
+    what-if load the same state the same way)."""
+
+    vacancy_rows: list[Vacancy]
+    vacancies: list[CandidateVacancy]
+    people: list[Person]
+    applicants: list[CandidateApplicant]
+    catalog: dict[str, Program]
+    families: dict[str, str]
+    program_caps: dict[str, int]
+
+
+def load_inputs(session: Session, codes: list[str], as_of: date) -> RoundInputs:
+    """The open vacancies of ``codes``, the applicants, rules, occupation families and the
+    visas each capped program has left, for a round run on ``as_of``."""
+    vacancy_rows, vacancies = load_vacancies(session, codes, as_of)
+    people, applicants = load_applicants(session, vacancy_rows)
+    return RoundInputs(
+        vacancy_rows=vacancy_rows,
+        vacancies=vacancies,
+        people=people,
+        applicants=applicants,
+        catalog={p.code: p for p in programs.get_catalog(session)},
+        families=families(session),
+        program_caps=caps.remaining_for_matching(session, as_of),
+    )
+
+
 def families(session: Session) -> dict[str, str]:
     return {
         code: family
@@ -315,11 +342,9 @@ def execute(
     session.exec(delete(Match).where(Match.run_id == run.id))  # type: ignore[call-overload]
     session.commit()
     report(0.05, "loading")
-    vacancy_rows, vacancies = load_vacancies(session, list(run.programs), as_of)
-    applicant_rows, people = load_applicants(session, vacancy_rows)
-    catalog = {p.code: p for p in programs.get_catalog(session)}
-    family_of = families(session)
-    program_caps = caps.remaining_for_matching(session, as_of)
+    inputs = load_inputs(session, list(run.programs), as_of)
+    vacancy_rows, vacancies = inputs.vacancy_rows, inputs.vacancies
+    applicant_rows, people = inputs.people, inputs.applicants
     # No transaction stays open while the round runs (SQLite: it would hold the write lock,
     # and pages could not follow the progress).
     session.commit()
@@ -334,20 +359,28 @@ def execute(
     result = run_round(
         people,
         vacancies,
-        catalog,
-        families=family_of,
+        inputs.catalog,
+        families=inputs.families,
         objective=run.objective,
         min_score=float(options.get("min_score") or 0.0),
         groups=groups,
         floors=(floors or {}).get("shares") if floors else None,
-        program_caps=program_caps,
+        program_caps=inputs.program_caps,
     )
     report(0.85, "writing")
     step = time.perf_counter()
     _write_matches(session, run, result, applicant_rows, vacancy_rows)
     stats = dict(result.stats)
     stats["timings"] = {**stats.get("timings", {}), "loading": round(loaded, 3)}
-    stats.update(_breakdowns(result, applicant_rows, vacancy_rows, vacancies))
+    stats.update(
+        breakdowns(
+            result,
+            origin_of=[p.nationality for p in applicant_rows],
+            program_of=[v.program_code for v in vacancy_rows],
+            destination_of=[v.worksite_country for v in vacancy_rows],
+            slots_of=[v.slots for v in vacancies],
+        )
+    )
     stats["timings"]["writing"] = round(time.perf_counter() - step, 3)
     stats["seconds"] = round(time.perf_counter() - clock, 3)
     run.stats = stats
@@ -387,34 +420,35 @@ def _write_matches(
         session.execute(insert(Match), rows[start : start + 5000])
 
 
-def _breakdowns(
+def breakdowns(
     result: RoundResult,
-    applicant_rows: list[Person],
-    vacancy_rows: list[Vacancy],
-    vacancies: list[CandidateVacancy],
+    *,
+    origin_of: Sequence[str],
+    program_of: Sequence[str],
+    destination_of: Sequence[str],
+    slots_of: Sequence[int],
 ) -> dict[str, Any]:
     """Matched and empty slots by program, destination and origin, for comparing runs and
-    for the gap view."""
+    for the gap view (each sequence is aligned with the round's applicants or vacancies)."""
     matched_program: Counter[str] = Counter()
     matched_destination: Counter[str] = Counter()
     matched_origin: Counter[str] = Counter()
     for m in result.matches:
-        v = vacancy_rows[m.vacancy]
-        matched_program[v.program_code] += 1
-        matched_destination[v.worksite_country] += 1
-        matched_origin[applicant_rows[m.applicant].nationality] += 1
+        matched_program[program_of[m.vacancy]] += 1
+        matched_destination[destination_of[m.vacancy]] += 1
+        matched_origin[origin_of[m.applicant]] += 1
     slots_program: Counter[str] = Counter()
     empty: dict[str, Counter[str]] = defaultdict(Counter)
     taken = Counter(m.vacancy for m in result.matches)
-    for j, (row, v) in enumerate(zip(vacancy_rows, vacancies, strict=True)):
-        slots_program[row.program_code] += v.slots
-        left = v.slots - taken.get(j, 0)
+    for j, (program, room) in enumerate(zip(program_of, slots_of, strict=True)):
+        slots_program[program] += room
+        left = room - taken.get(j, 0)
         if left > 0:
-            empty[row.program_code][result.vacancy_cause[j] or "supply"] += left
+            empty[program][result.vacancy_cause[j] or "supply"] += left
     unmatched: dict[str, Counter[str]] = defaultdict(Counter)
     for a, cause in enumerate(result.applicant_cause):
         if cause:
-            unmatched[applicant_rows[a].nationality][cause] += 1
+            unmatched[origin_of[a]][cause] += 1
     return {
         "by_program": dict(matched_program),
         "by_destination": dict(matched_destination),

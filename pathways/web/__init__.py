@@ -21,6 +21,7 @@ def register_web(app: Flask) -> None:
         programs,
         progress,
         registrations,
+        scenarios,
         staff,
         transparency,
     )
@@ -38,6 +39,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(candidates.bp)
     app.register_blueprint(progress.bp)
     app.register_blueprint(transparency.bp)
+    app.register_blueprint(scenarios.bp)
     app.jinja_env.globals.update(
         nav_items=navigation.nav_items, stored_error=messages.stored_error
     )

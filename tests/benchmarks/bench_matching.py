@@ -36,7 +36,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
-BIN = Path(sys.executable).parent
 TARGET_SECONDS = 60.0
 TARGET_RSS_MB = 4096.0
 TARGET_RATIO = 2.0
@@ -56,35 +55,59 @@ finally:
 """
 
 
+# The `pathways` command of this checkout (the venv's console script may belong to another).
+CLI = "import sys; from pathways.cli import main; main(sys.argv[1:])"
+
+
+def pathways(*args: str) -> list[str]:
+    return [sys.executable, "-c", CLI, *args]
+
+
 def run(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True)
     if result.returncode != 0:
         print(result.stdout[-2000:], result.stderr[-4000:], sep="\n", file=sys.stderr)
-        raise SystemExit(f"bench_matching: {' '.join(cmd[:3])} failed ({result.returncode})")
+        raise SystemExit(f"bench: {' '.join(cmd[3:6] or cmd[:3])} failed ({result.returncode})")
     return result
 
 
-def whole_run(tmp: Path, applicants: int, vacancies: int) -> dict[str, float]:
+def demo_database(tmp: Path, applicants: int, vacancies: int) -> tuple[dict[str, str], float]:
+    """A throwaway SQLite database with the reference data and the demo seeded; the
+    environment that points at it and the seconds seed-demo took."""
     env = dict(os.environ)
     env.update(
         PATHWAYS_DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite'}",
         PATHWAYS_ENV="development",
         PATHWAYS_LOG_LEVEL="WARNING",
     )
-    pathways = str(BIN / "pathways")
-    run([pathways, "db", "upgrade"], env)
-    run([pathways, "load-reference"], env)
+    run(pathways("db", "upgrade"), env)
+    run(pathways("load-reference"), env)
     clock = time.perf_counter()
     run(
-        [pathways, "seed-demo", "--applicants", str(applicants), "--vacancies", str(vacancies)],
+        pathways("seed-demo", "--applicants", str(applicants), "--vacancies", str(vacancies)),
         env,
     )
-    seeded = time.perf_counter() - clock
-    run_id = int(run([pathways, "match"], env).stdout.strip().splitlines()[-1])
+    return env, time.perf_counter() - clock
+
+
+def timed_worker(env: dict[str, str]) -> tuple[float, float, float]:
+    """`pathways worker --once` in a fresh process: wall seconds, CPU seconds (user + system,
+    every thread) and its peak RSS in MB."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     clock = time.perf_counter()
     worker = run([sys.executable, "-c", WORKER], env)
     seconds = time.perf_counter() - clock
-    rss = float(worker.stdout.strip().splitlines()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, float(worker.stdout.strip().splitlines()[-1])
+
+
+def matching_run(tmp: Path, env: dict[str, str]) -> dict[str, float]:
+    """Queue a matching run with `pathways match` and time the worker that runs it."""
+    run_id = int(run(pathways("match"), env).stdout.strip().splitlines()[-1])
+    seconds, cpu, rss = timed_worker(env)
     import sqlite3
 
     with sqlite3.connect(tmp / "db.sqlite") as db:
@@ -92,8 +115,13 @@ def whole_run(tmp: Path, applicants: int, vacancies: int) -> dict[str, float]:
             "SELECT status, stats FROM matching_run WHERE id = ?", (run_id,)
         ).fetchone()
     if status != "done":
-        raise SystemExit(f"bench_matching: the run ended {status}")
-    return {"seed_seconds": seeded, "seconds": seconds, "rss_mb": rss, **json.loads(stats)}
+        raise SystemExit(f"bench: the matching run ended {status}")
+    return {"seconds": seconds, "cpu_seconds": cpu, "rss_mb": rss, **json.loads(stats)}
+
+
+def whole_run(tmp: Path, applicants: int, vacancies: int) -> dict[str, float]:
+    env, seeded = demo_database(tmp, applicants, vacancies)
+    return {"seed_seconds": seeded, **matching_run(tmp, env)}
 
 
 def assignment_ratio(tmp: Path) -> dict[str, float]:

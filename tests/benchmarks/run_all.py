@@ -24,6 +24,7 @@ SCRIPTS = (
     "bench_duplicates.py",
     "bench_matching.py",
     "bench_progress.py",
+    "bench_whatif.py",
 )
 TIMEOUT = 1800  # seconds per script
 

@@ -117,6 +117,16 @@ POST   registrations.upload                lgn  403  403  403  403  400  400  40
 POST   applicant.register                  400  302  403  403  403  403  403  403  403  403
 POST   applicant.erase                     lgn  302  403  403  403  403  403  403  403  403
 POST   applicant.consent                   lgn  lgn  403  403  403  403  403  403  403  403
+GET    api.list_scenarios                  401  403  403  403  403  403  403  403  200  200
+GET    api.get_scenario                    401  403  403  403  403  403  403  403  404  404
+GET    api.compare_scenarios               401  403  403  403  403  403  403  403  422  422
+GET    scenarios.index                     lgn  403  403  403  403  403  403  403  200  200
+GET    scenarios.show                      lgn  403  403  403  403  403  403  403  404  404
+GET    scenarios.progress                  lgn  403  403  403  403  403  403  403  404  404
+GET    scenarios.compare                   lgn  403  403  403  403  403  403  403  302  302
+GET    scenarios.new                       lgn  403  403  403  403  403  403  403  200  200
+POST   api.create_scenario                 401  403  403  403  403  403  403  403  422  422
+POST   scenarios.new                       lgn  403  403  403  403  403  403  403  400  400
 """
 
 
