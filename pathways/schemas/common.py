@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
+
+# Row ids are 32-bit integers in PostgreSQL: a larger or non-positive one cannot name a row,
+# and sending it to the database would fail there (a 500) instead of here (a 422).
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class StrictModel(BaseModel):

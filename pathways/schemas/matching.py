@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from pathways.models.enums import ProgramCode
-from pathways.schemas.common import PageQuery, StrictModel
+from pathways.schemas.common import PageQuery, RowId, StrictModel
 
 
 class Floors(StrictModel):
@@ -96,7 +96,7 @@ class MatchQuery(PageQuery):
 
 
 class PublishRequest(StrictModel):
-    match_ids: list[int] = Field(
+    match_ids: list[RowId] = Field(
         default_factory=list, max_length=100_000, description="empty: every match of the run"
     )
 

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from pathways.models.enums import ProgramCode
-from pathways.schemas.common import PageQuery, StrictModel
+from pathways.schemas.common import PageQuery, RowId, StrictModel
 
 State = Literal[
     "proposed",
@@ -26,8 +26,8 @@ MoveTo = Literal[
 
 
 class PlacementCreate(StrictModel):
-    applicant_id: int = Field(ge=1, le=2**31 - 1)
-    vacancy_id: int = Field(ge=1, le=2**31 - 1)
+    applicant_id: RowId
+    vacancy_id: RowId
 
 
 class TransitionRequest(StrictModel):
@@ -41,7 +41,7 @@ class TransitionRequest(StrictModel):
 
 
 class BulkTransitionRequest(TransitionRequest):
-    ids: list[int] = Field(min_length=1, max_length=1000, description="the placements to move")
+    ids: list[RowId] = Field(min_length=1, max_length=1000, description="the placements to move")
 
 
 class HistoryEntry(BaseModel):
@@ -80,9 +80,9 @@ class PlacementPage(BaseModel):
 class PlacementQuery(PageQuery):
     status: State | None = None
     program: ProgramCode | None = None
-    vacancy_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    applicant_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    run_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    vacancy_id: RowId | None = None
+    applicant_id: RowId | None = None
+    run_id: RowId | None = None
 
 
 class BulkResult(BaseModel):

@@ -77,6 +77,12 @@ def test_bad_input_records_nothing(client, auth_header, session):
         ).status_code
         == 404
     )
+    # Ids no 32-bit column can hold (found by the fuzzer on PostgreSQL): 422, not a 500.
+    for ids in ([pid, -41], [pid, 2**35]):
+        bulk = client.post(
+            "/api/v1/placements/transitions", json={"ids": ids, "to": "offered"}, headers=officer
+        )
+        assert bulk.status_code == 422, bulk.get_json()
     session.expire_all()
     events = session.exec(select(PlacementEvent).where(PlacementEvent.placement_id == pid)).all()
     assert [e.to_status for e in events] == ["proposed"]
