@@ -299,6 +299,56 @@ def import_vacancies(fmt: str, file: Path, report_path: Path | None) -> None:
         click.echo(f"full report written to {report_path}")
 
 
+@main.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export(file: Path) -> None:
+    """Write every table to FILE (gzip JSON lines), from one consistent snapshot.
+
+    The dump loads with `pathways import-dump` into SQLite or PostgreSQL alike.
+    """
+    from pathways.services import backup
+
+    _, engine = _context()
+    partial = file.with_name(file.name + ".partial")  # a dump cut short never looks complete
+    try:
+        summary = backup.export_to(
+            partial, engine, progress=lambda t, n: click.echo(f"  {t}: {n}", err=True)
+        )
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(file)
+    click.echo(f"exported {summary.total} rows of {len(summary.rows)} tables to {file}")
+
+
+@main.command("import-dump")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Delete what the database holds first (in the same transaction as the load).",
+)
+def import_dump(file: Path, replace: bool) -> None:
+    """Load a dump made by `pathways export` into this database, all or nothing.
+
+    The database must be migrated to the dump's schema revision and empty (or --replace).
+    """
+    from pathways.services import backup
+
+    _, engine = _context(check_schema=False)
+    try:
+        summary = backup.import_from(
+            file,
+            engine,
+            replace=replace,
+            progress=lambda t, n: click.echo(f"  {t}: {n}", err=True),
+        )
+    except backup.DumpError as exc:
+        _fail(f"{file}: {exc}; nothing was loaded", code=1)
+        return
+    click.echo(f"loaded {summary.total} rows of {len(summary.rows)} tables from {file}")
+
+
 @main.command("match")
 @click.option(
     "--program",
@@ -331,16 +381,17 @@ def match(
     from pathways.models import MatchingRun, User
     from pathways.services import matching_runs
     from pathways.services.audit import Actor
-    from pathways.services.job_handlers import HANDLERS
+    from pathways.services.job_handlers import HANDLERS, ON_LOST
 
     if publish and not now:
         _fail("--publish needs --now (a queued run is published by an officer when done)", 2)
         return
     settings, engine = _context()
     with _session(engine) as session:
-        if unless_done and session.exec(
-            select(MatchingRun.id).where(MatchingRun.status == "done")
-        ).first():
+        if (
+            unless_done
+            and session.exec(select(MatchingRun.id).where(MatchingRun.status == "done")).first()
+        ):
             click.echo("a matching run has already finished: nothing to do")
             return
         officer = session.exec(
@@ -364,7 +415,7 @@ def match(
             click.echo(str(run_id))
             return
     click.echo(f"matching run {run_id}: running…")
-    run_worker(engine, HANDLERS, once=True, poll_seconds=0, settings=settings)
+    run_worker(engine, HANDLERS, once=True, poll_seconds=0, settings=settings, on_lost=ON_LOST)
     with _session(engine) as session:
         done = session.get(MatchingRun, run_id)
         assert done is not None
@@ -421,9 +472,12 @@ def worker(once: bool, poll: float) -> None:
     """Run queued background jobs (matching runs, large uploads). Run as many as you like."""
     from pathways.app import configure_logging
     from pathways.jobs import run_worker
-    from pathways.services.job_handlers import HANDLERS
+    from pathways.services.job_handlers import HANDLERS, ON_LOST, recover_interrupted
 
     settings, engine = _context()
     configure_logging(settings)
-    count = run_worker(engine, HANDLERS, once=once, poll_seconds=poll, settings=settings)
+    recover_interrupted(engine)
+    count = run_worker(
+        engine, HANDLERS, once=once, poll_seconds=poll, settings=settings, on_lost=ON_LOST
+    )
     click.echo(f"worker processed {count} job(s)")

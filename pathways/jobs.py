@@ -75,21 +75,69 @@ def claim_next(engine: Engine, worker: str) -> int | None:
         return int(row[0])
 
 
-def requeue_stale(engine: Engine) -> int:
-    """Give jobs of crashed workers another chance (or fail them after MAX_ATTEMPTS)."""
+#: ``on_lost(session, job, retry)``: what a kind does to its subject (a run, an import) when
+#: its worker is gone: show it queued again (``retry``) or failed. Kinds without one are
+#: left to the job's own status.
+LostHandler = Callable[[Session, Job, bool], None]
+
+
+def holder_gone(claimed_by: str | None) -> bool:
+    """True when `claimed_by` (see worker_name) names a process of this host that has died.
+
+    A worker or web process killed with SIGKILL cannot mark its work: on its own host that
+    is known at once from the process table; on another host only the heartbeat tells.
+    """
+    host, _, rest = (claimed_by or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, owned by another user
+        return False
+    return False
+
+
+def recover_lost(engine: Engine, on_lost: Mapping[str, LostHandler] | None = None) -> int:
+    """Give jobs of crashed workers another chance (or fail them after MAX_ATTEMPTS), with
+    their subjects; returns how many were recovered.
+
+    A job is lost when its worker's process is gone (same host) or its heartbeat is older
+    than STALE_AFTER (any host). Whatever it had written was one uncommitted transaction,
+    so the database already holds nothing of it.
+    """
     cutoff = utcnow() - STALE_AFTER
     with Session(engine) as session:
-        stale = session.exec(
-            select(Job).where(Job.status == "running", Job.heartbeat_at < cutoff)  # type: ignore[operator]
+        running = session.exec(
+            select(Job).where(Job.status == "running").with_for_update(skip_locked=True)
         ).all()
-        for job in stale:
-            if job.attempts >= MAX_ATTEMPTS:
-                job.status, job.error, job.finished_at = "failed", "worker lost", utcnow()
-            else:
+        lost = [
+            job
+            for job in running
+            if holder_gone(job.claimed_by) or job.heartbeat_at is None or job.heartbeat_at < cutoff
+        ]
+        for job in lost:
+            retry = job.attempts < MAX_ATTEMPTS
+            if retry:
                 job.status, job.claimed_by = "queued", None
+            else:
+                job.status, job.finished_at = "failed", utcnow()
+                job.error = f"its worker stopped {job.attempts} times; nothing of it was saved"
+            log.warning(
+                "job %s (%s) lost by %s: %s",
+                job.id,
+                job.kind,
+                job.claimed_by,
+                "queued again" if retry else "failed",
+            )
             session.add(job)
+            handler = (on_lost or {}).get(job.kind)
+            if handler is not None:
+                handler(session, job, retry)
         session.commit()
-        return len(stale)
+        return len(lost)
 
 
 def run_job(
@@ -140,6 +188,7 @@ def run_worker(
     once: bool = False,
     poll_seconds: float = 2.0,
     settings: Any = None,
+    on_lost: Mapping[str, LostHandler] | None = None,
 ) -> int:
     """Process jobs until stopped (SIGINT/SIGTERM), or until the queue is empty with once=True."""
     stopping = threading.Event()
@@ -149,7 +198,13 @@ def run_worker(
             previous[sig] = signal.signal(sig, lambda *_: stopping.set())
     try:
         return _work(
-            engine, handlers, stopping, once=once, poll_seconds=poll_seconds, settings=settings
+            engine,
+            handlers,
+            stopping,
+            once=once,
+            poll_seconds=poll_seconds,
+            settings=settings,
+            on_lost=on_lost,
         )
     finally:
         for sig, old in previous.items():
@@ -164,12 +219,17 @@ def _work(
     once: bool,
     poll_seconds: float,
     settings: Any,
+    on_lost: Mapping[str, LostHandler] | None,
 ) -> int:
     name = worker_name()
     processed = 0
     log.info("worker %s started", name)
-    requeue_stale(engine)
+    recover_lost(engine, on_lost)
+    last_sweep = time.monotonic()
     while not stopping.is_set():
+        if time.monotonic() - last_sweep > 60:  # a worker on another host may have died
+            recover_lost(engine, on_lost)
+            last_sweep = time.monotonic()
         job_id = claim_next(engine, name)
         if job_id is None:
             if once:

@@ -91,4 +91,3 @@ class DuplicateFlag(SQLModel, table=True):
     resolved_by_id: int | None = Field(default=None, foreign_key="user.id")
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     note: str | None = Field(default=None, max_length=500)
-

@@ -80,6 +80,9 @@ class ImportBatch(SQLModel, table=True):
     rejected: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     unknown_columns: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     error: str | None = None
+    # The process importing it (host:pid:thread, as jobs.worker_name): a batch imported
+    # inside a web request has no job, and this is how a restart knows its importer died.
+    claimed_by: str | None = Field(default=None, max_length=120)
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -19,4 +19,3 @@ class ServiceError(ValueError):
 
 class ApplicantError(ServiceError):
     """About an applicant's record (registration, access, duplicates)."""
-

@@ -23,6 +23,8 @@ from pathways.services.audit import Actor, record
 
 CHUNK = 500
 Progress = Callable[[int, int], None]
+# What an importer that died leaves on its batch (the page words it for the reader).
+INTERRUPTED = "interrupted: the service stopped during the import and nothing was saved"
 
 
 def parse(fmt: str, data: bytes) -> ParsedFile:
@@ -64,7 +66,7 @@ def run_import(
 ) -> ImportBatch:
     """Import `data` into `batch`. Vacancies and the batch's final counts commit together, so a
     crash leaves no half-imported batch (the batch is then marked failed, with the reason)."""
-    batch.status = "running"
+    batch.status, batch.claimed_by, batch.error = "running", jobs.worker_name(), None
     session.add(batch)
     session.commit()
     batch_id = batch.id
@@ -260,3 +262,44 @@ def run_queued_import(
         progress=report_progress,
     )
     return None
+
+
+def fail_interrupted(session: Session, batch: ImportBatch | None = None) -> int:
+    """Mark failed the batches imported inside a request whose process died (kill -9 of a web
+    worker or of gunicorn, or its timeout): their rows were one uncommitted transaction, so
+    nothing of them is stored, and without this they would show "importing" for ever.
+    Queued batches are their job's (see on_job_lost). `batch`: look at that one only."""
+    cutoff = utcnow() - jobs.STALE_AFTER
+    if batch is not None:
+        candidates = [batch] if batch.content is None else []
+    else:
+        candidates = list(
+            session.exec(
+                select(ImportBatch).where(
+                    ImportBatch.status.in_(("queued", "running")),  # type: ignore[attr-defined]
+                    ImportBatch.content.is_(None),  # type: ignore[union-attr]
+                )
+            )
+        )
+    failed = 0
+    for each in candidates:
+        if each.status in ("queued", "running") and (
+            jobs.holder_gone(each.claimed_by) or each.created_at < cutoff
+        ):
+            each.status, each.finished_at, each.error = "failed", utcnow(), INTERRUPTED
+            each.created = each.updated = each.unchanged = each.history = 0
+            session.add(each)
+            failed += 1
+    return failed
+
+
+def on_job_lost(session: Session, job: Job, retry: bool) -> None:
+    """A queued import whose worker died: waiting again, or failed with nothing saved."""
+    batch = session.get(ImportBatch, job.payload.get("batch_id"))
+    if batch is None or batch.status not in ("queued", "running"):
+        return
+    if retry:
+        batch.status, batch.processed = "queued", 0
+    else:
+        batch.status, batch.finished_at, batch.error = "failed", utcnow(), INTERRUPTED
+    session.add(batch)

@@ -234,9 +234,7 @@ def create(
     """Propose one person for one vacancy by hand (matching runs propose in bulk)."""
     vacancy = session.get(Vacancy, vacancy_id)
     if vacancy is None:
-        raise PlacementError(
-            "vacancy_id", "no vacancy with id %(id)s", status=404, id=vacancy_id
-        )
+        raise PlacementError("vacancy_id", "no vacancy with id %(id)s", status=404, id=vacancy_id)
     applicant = session.get(Applicant, applicant_id)
     if applicant is None:
         raise PlacementError(

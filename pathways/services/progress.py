@@ -226,9 +226,7 @@ def _reached_sql(dialect: str) -> str:
             "WHERE j.value = p.program_code)"
         )
     states = ", ".join(f"'{s}'" for s in sorted({"visa_issued", *COUNTING_STATUS.values()}))
-    cases = " ".join(
-        f"WHEN p.program_code = '{c}' THEN '{s}'" for c, s in COUNTING_STATUS.items()
-    )
+    cases = " ".join(f"WHEN p.program_code = '{c}' THEN '{s}'" for c, s in COUNTING_STATUS.items())
     return f"""
         SELECT p.id AS placement_id, p.applicant_id, p.program_code,
                v.worksite_country AS destination, a.nationality, a.sex,

@@ -40,9 +40,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(progress.bp)
     app.register_blueprint(transparency.bp)
     app.register_blueprint(scenarios.bp)
-    app.jinja_env.globals.update(
-        nav_items=navigation.nav_items, stored_error=messages.stored_error
-    )
+    app.jinja_env.globals.update(nav_items=navigation.nav_items, stored_error=messages.stored_error)
     app.jinja_env.globals.update(staff.template_globals())
     # The API docs page is registered by the API blueprint, which comes first (see create_app).
     navigation.check_menu(app)

@@ -11,6 +11,7 @@ from pathways.settings import SUPPORTED_LANGS
 
 bp = Blueprint("web", __name__)
 
+
 @bp.get("/")
 def home():  # type: ignore[no-untyped-def]
     user = current_principal()

@@ -28,6 +28,12 @@ from pathways.web import messages
 bp = Blueprint("ministry", __name__, url_prefix="/ministry")
 # Files up to this size import while the page waits; larger ones go to the worker.
 INLINE_IMPORT_BYTES = 512 * 1024
+
+
+def INTERRUPTED_TEXT() -> str:  # noqa: N802 - reads as the constant it stands for
+    return _("The service stopped during the import and nothing was saved. Upload the file again.")
+
+
 PER_PAGE = 25
 
 
@@ -227,9 +233,12 @@ def import_new():  # type: ignore[no-untyped-def]
 
 
 def _batch(batch_id: int, user: User) -> ImportBatch:
-    batch = db_session().get(ImportBatch, batch_id)
+    session = db_session()
+    batch = session.get(ImportBatch, batch_id)
     if batch is None:
         abort(404)
+    if imports.fail_interrupted(session, batch):  # its web process died: say so, not "importing"
+        session.commit()
     if (
         user.role == "ministry"
         and batch.uploaded_by_id != user.id
@@ -242,7 +251,11 @@ def _batch(batch_id: int, user: User) -> ImportBatch:
 @bp.get("/imports/<int:batch_id>")
 @role_required("ministry", "admin")
 def import_status(batch_id: int):  # type: ignore[no-untyped-def]
-    return render_template("ministry/import_status.html", batch=_batch(batch_id, _user()))
+    return render_template(
+        "ministry/import_status.html",
+        batch=_batch(batch_id, _user()),
+        interrupted=imports.INTERRUPTED,
+    )
 
 
 @bp.get("/imports/<int:batch_id>.json")
@@ -257,5 +270,5 @@ def import_progress(batch_id: int):  # type: ignore[no-untyped-def]
         updated=batch.updated,
         unchanged=batch.unchanged,
         rejected=len(batch.rejected or []),
-        error=batch.error,
+        error=INTERRUPTED_TEXT() if batch.error == imports.INTERRUPTED else batch.error,
     )

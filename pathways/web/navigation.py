@@ -38,15 +38,17 @@ def roles(*names: str) -> Audience:
 
 def destination_ministry_or(*names: str) -> Audience:
     """Destination ministries (US, CA, MX) and the given roles."""
-    return lambda user: user is not None and (
-        user.role in names or (user.role == "ministry" and user.country in DESTINATIONS)
+    return lambda user: (
+        user is not None
+        and (user.role in names or (user.role == "ministry" and user.country in DESTINATIONS))
     )
 
 
 def origin_ministry_or(*names: str) -> Audience:
     """Origin ministries (GT, SV, HN) and the given roles."""
-    return lambda user: user is not None and (
-        user.role in names or (user.role == "ministry" and user.country in ORIGINS)
+    return lambda user: (
+        user is not None
+        and (user.role in names or (user.role == "ministry" and user.country in ORIGINS))
     )
 
 

@@ -76,6 +76,6 @@ def test_stale_running_jobs_are_requeued(engine) -> None:
         session.add(job)
         session.commit()
         job_id = job.id
-    assert jobs.requeue_stale(engine) == 1
+    assert jobs.recover_lost(engine) == 1
     with Session(engine) as session:
         assert session.get(Job, job_id).status == "queued"
