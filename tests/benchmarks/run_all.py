@@ -25,6 +25,7 @@ SCRIPTS = (
     "bench_matching.py",
     "bench_progress.py",
     "bench_whatif.py",
+    "bench_load.py",
 )
 TIMEOUT = 1800  # seconds per script
 
