@@ -65,4 +65,4 @@ clean:
 # Developers: refresh the catalogs after changing user-visible text, then translate es/fr.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k error:2 -k warn:2 -k ImportFormatError -k VacancyError:2 -k ServiceError:2 -k ApplicantError:2 -k PlacementError:2 -k CapError -k Refusal:2 -k ChangeError:2 --ignore-dirs='.venv .* instance tests data' -o pathways/translations/messages.pot .
-	$(BIN)/pybabel update -i pathways/translations/messages.pot -d pathways/translations
+	$(BIN)/pybabel update -w 100 -i pathways/translations/messages.pot -d pathways/translations

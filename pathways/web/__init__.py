@@ -9,6 +9,7 @@ def register_web(app: Flask) -> None:
     from pathways.web import (
         account,
         applicant,
+        audit,
         candidates,
         duplicates,
         eligibility,
@@ -28,6 +29,7 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(home.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(audit.bp)
     app.register_blueprint(eligibility.bp)
     app.register_blueprint(applicant.bp)
     app.register_blueprint(programs.bp)

@@ -85,6 +85,7 @@ MENU: list[MenuEntry] = [
     MenuEntry("progress.gap", _l("Empty slots"), STAFF),
     MenuEntry("officer.programs", _l("Programs"), roles("officer", "admin", "ministry")),
     MenuEntry("scenarios.index", _l("Policy what-if"), roles("officer", "admin")),
+    MenuEntry("audit.events", _l("Audit log"), roles("officer", "admin")),
     MenuEntry("account.tokens", _l("API tokens"), roles("ministry", "officer", "admin")),
     MenuEntry("api.docs_page", _l("API"), roles("ministry", "officer", "admin")),
     MenuEntry("transparency.page", _l("Transparency"), everyone),

@@ -1,7 +1,7 @@
 """Staff journeys in a real browser, in Spanish on a phone, every page reached from the menu:
 an origin ministry registers a person, uploads the template file, resolves the duplicate it
-creates and verifies someone; an officer starts a matching run, waits for it and publishes it;
-the destination ministry then reads its anonymised candidates."""
+creates and verifies someone; an officer starts a matching run, waits for it, publishes it and
+finds that in the audit log; the destination ministry then reads its anonymised candidates."""
 
 from __future__ import annotations
 
@@ -91,7 +91,8 @@ def test_officer_runs_matching_and_ministry_reads_candidates(
         data_dir=settings.data_dir,
         resolver=occupations.get_resolver(session),
     )
-    sign_in(make_user("officer"))
+    officer = make_user("officer")
+    sign_in(officer)
     open_menu(page, "Emparejamiento")
     page.get_by_role("link", name="Iniciar un emparejamiento").click()
     assert page.get_by_label("Tantas personas como sea posible").is_checked()
@@ -112,6 +113,14 @@ def test_officer_runs_matching_and_ministry_reads_candidates(
     page.get_by_role("link", name="Publicar como colocaciones propuestas").click()
     page.get_by_role("button", name="Sí, publicar").click()
     assert f"Se crearon {placed} colocaciones propuestas" in page.locator(".flash").inner_text()
+    no_sideways_scroll(page)
+    # The audit log shows who published, and filters to that action.
+    open_menu(page, "Registro de auditoría")
+    page.get_by_label("Acción").select_option("matching_run.publish")
+    page.get_by_role("button", name="Filtrar").click()
+    rows = page.locator("#audit-events tbody tr")
+    assert rows.count() == 1
+    assert officer.email in rows.first.inner_text()
     no_sideways_scroll(page)
     # The US ministry sees its candidates, without names.
     page.get_by_role("button", name="Cerrar sesión").click()

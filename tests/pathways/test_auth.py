@@ -181,3 +181,32 @@ def test_login_is_throttled_per_account_across_addresses(database_url, make_user
     assert [attempt(target, "wrong-password", f"10.0.0.{i}") for i in range(10)] == [400] * 10
     assert attempt(target, PASSWORD, "10.0.1.1") == 429
     assert attempt(other, PASSWORD, "10.0.1.1") == 302
+
+
+def test_login_is_throttled_per_address_across_accounts(database_url, make_user) -> None:
+    """One address trying many accounts is stopped after 20 attempts a minute; another
+    address signs in as usual."""
+    from pathways.app import create_app
+    from tests.conftest import test_settings
+
+    app = create_app(test_settings(database_url, ratelimit_enabled=True))
+    users = [make_user("officer") for _ in range(3)]
+
+    def attempt(email: str, address: str) -> int:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        token = csrf_token(client, "/login")
+        data = {"email": email, "password": "wrong-password", "csrf_token": token}
+        return client.post("/login", data=data).status_code
+
+    # Different accounts each time (none reaches its own limit of 10): only the address counts.
+    emails = [f"guess{i}@example.org" for i in range(20)]
+    assert [attempt(e, "10.9.0.1") for e in emails] == [400] * 20
+    assert attempt(users[0].email, "10.9.0.1") == 429
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.9.0.2"
+    token = csrf_token(client, "/login")
+    signed_in = client.post(
+        "/login", data={"email": users[1].email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed_in.status_code == 302

@@ -17,6 +17,7 @@ MATRIX = """
                                           anon appl   US   CA   MX   GT   SV   HN offi admn
 GET    web.home                            200  200  200  200  200  200  200  200  200  200
 GET    account.tokens                      lgn  403  200  200  200  200  200  200  200  200
+GET    audit.events                        lgn  403  403  403  403  403  403  403  200  200
 GET    api.list_applicants                 401  200  403  403  403  200  200  200  200  200
 GET    api.get_applicant                   401  200  403  403  403  200  403  403  200  200
 GET    api.list_audit_events               401  403  403  403  403  403  403  403  200  200
