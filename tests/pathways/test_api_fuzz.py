@@ -3,8 +3,8 @@
 API.md: "No request, however malformed, gets a 500", errors are `application/problem+json`, and
 every documented operation declares all status codes it can return. Every operation of
 `GET /api/v1/openapi.json` is fuzzed in process (the WSGI app: no network), with schema-valid
-and schema-invalid requests, once with an admin bearer token and once without a token, and
-every response must pass:
+and schema-invalid requests, as an admin, an officer and a destination ministry (bearer tokens)
+and without a token, and every response must pass:
 
 - `not_a_server_error`: no 5xx;
 - `status_code_conformance`: the status is declared for the operation;
@@ -43,6 +43,16 @@ OPENAPI_PATH = "/api/v1/openapi.json"
 SEED = 20261128
 MAX_EXAMPLES = 25  # per operation and generation mode (positive, negative)
 ANONYMOUS_PROTECTED_EXAMPLES = 5  # without a token a protected operation answers 401 up front
+# Who calls: (role, country) for auth_header, None without a token. The admin reaches every
+# handler; an officer and a destination ministry go through their own guards and scopes (403,
+# 404 for what is not theirs) with a smaller budget each.
+CALLERS: dict[str, tuple[str, ...] | None] = {
+    "admin": ("admin",),
+    "officer": ("officer",),
+    "ministry": ("ministry", "US"),
+    "anonymous": None,
+}
+EXAMPLES = {"officer": 10, "ministry": 10}
 CHECK_NAMES = (
     "not_a_server_error",
     "status_code_conformance",
@@ -255,11 +265,18 @@ def _structured_body(raw: dict[str, Any]) -> bool:
     return any(media.get("schema", {}).get("format") != "binary" for media in content.values())
 
 
-@pytest.mark.parametrize("authenticated", [True, False], ids=["admin", "anonymous"])
+@pytest.mark.parametrize("caller", list(CALLERS))
 @pytest.mark.parametrize("label", OPERATIONS)
 def test_fuzz_operation(
-    api_schema: Any, admin: dict[str, str], database_url: str, label: str, authenticated: bool
+    api_schema: Any,
+    auth_header: Callable[..., dict[str, str]],
+    database_url: str,
+    label: str,
+    caller: str,
 ) -> None:
+    role = CALLERS[caller]
+    authenticated = role is not None
+    headers = auth_header(*role) if role is not None else None
     operation = _operation(api_schema, label)
     raw = operation.definition.raw
     protected = bool(raw.get("security"))
@@ -269,7 +286,11 @@ def test_fuzz_operation(
         protected and not authenticated
     )
     modes = [GenerationMode.POSITIVE] + [GenerationMode.NEGATIVE] * negatable
-    examples = ANONYMOUS_PROTECTED_EXAMPLES if protected and not authenticated else MAX_EXAMPLES
+    examples = (
+        ANONYMOUS_PROTECTED_EXAMPLES
+        if protected and not authenticated
+        else EXAMPLES.get(caller, MAX_EXAMPLES)
+    )
     checks = {name: _check(name) for name in CHECK_NAMES}
 
     for mode in modes:
@@ -282,7 +303,7 @@ def test_fuzz_operation(
             print_blob=False,
             suppress_health_check=list(HealthCheck),
         )
-        @given(case=operation.as_strategy(mode, headers=admin if authenticated else None))
+        @given(case=operation.as_strategy(mode, headers=headers))
         def fuzz(case: Any) -> None:
             response = case.call()
             case.validate_response(response, checks=list(checks.values()))
@@ -290,7 +311,7 @@ def test_fuzz_operation(
         try:
             fuzz()
         except FailureGroup as exc:
-            who = "admin token" if authenticated else "no token"
+            who = f"{caller} token" if authenticated else "no token"
             pytest.fail(f"{label} ({mode.value} data, {who}):\n{exc}", pytrace=False)
 
 
