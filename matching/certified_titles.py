@@ -99,9 +99,7 @@ def learn_aliases(
     [('Farm Worker, Livestock', '9212', '45-2093', 1.809), ('Farmworker', '9211', '45-2092', 3.68)]
     """
     spellings: dict[tuple[str, str | None], Counter[str]] = defaultdict(Counter)
-    pairs: dict[tuple[str, str | None], Counter[tuple[str, str | None, str]]] = defaultdict(
-        Counter
-    )
+    pairs: dict[tuple[str, str | None], Counter[tuple[str, str | None, str]]] = defaultdict(Counter)
     for obs in observations:
         key = (normalise_title(obs.title), obs.lang or None)
         if not key[0] or obs.records <= 0 or not obs.isco08:

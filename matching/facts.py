@@ -223,4 +223,3 @@ def vacancy_fact_map(v: VacancyFacts) -> dict[str, Any]:
     'US'
     """
     return _vacancy_facts(v)
-

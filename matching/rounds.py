@@ -14,11 +14,12 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from matching.assignment import (
     Assignment,
@@ -34,7 +35,7 @@ from matching.candidates import (
     build_candidates,
 )
 from matching.programs import Program
-from matching.scoring import DEFAULT_WEIGHTS
+from matching.scoring import DEFAULT_WEIGHTS, OutcomeModel
 
 __all__ = ["MatchedPair", "RoundResult", "run_round"]
 
@@ -86,6 +87,7 @@ def run_round(
     with_greedy: bool = True,
     candidates: Candidates | None = None,
     start: npt.ArrayLike | None = None,
+    outcome_model: OutcomeModel | None = None,
 ) -> RoundResult:
     """Match applicants to vacancies across all programs and explain what stays empty.
 
@@ -104,7 +106,9 @@ def run_round(
     otherwise they are built here. ``start``, when given, is a placement these candidates
     allow (each applicant's vacancy index or -1): the round then places the most people
     possible by augmenting it (:func:`matching.assignment.augment`) instead of solving from
-    scratch — only with ``"max_pathways"`` and no floors.
+    scratch — only with ``"max_pathways"`` and no floors. ``outcome_model``, when given (fitted
+    on recorded outcomes, see :class:`matching.scoring.OutcomeModel`), scores every edge
+    instead of the weights; the edges themselves (and the number placed) do not change.
 
     Examples
     --------
@@ -132,6 +136,8 @@ def run_round(
             applicants, vacancies, programs, families=families, weights=weights
         )
     timings["candidates"] = time.perf_counter() - clock
+    if outcome_model is not None:
+        candidates = rescored(candidates, outcome_model)
     capacities = np.array([max(v.slots, 0) for v in vacancies], dtype=np.int64)
     capped = sorted(program_caps or {})
     limits: dict[str, Any] = (
@@ -201,6 +207,7 @@ def run_round(
         "greedy": greedy,
         "total_score": round(solved.total_score, 3),
         "review_pairs": int(sum(m.review for m in matches)),
+        "scored_by": "outcomes" if outcome_model is not None else "weights",
         "seconds": round(time.perf_counter() - clock, 3),
         "timings": timings,
     }
@@ -224,6 +231,14 @@ def run_round(
             for f in solved.floors
         ],
     )
+
+
+def rescored(candidates: Candidates, model: OutcomeModel) -> Candidates:
+    """The same edges scored by a model fitted on outcomes (the weights' scores replaced)."""
+    scores = candidates.scores
+    data = model.score_pairs(candidates.components, candidates.review)
+    matrix = sp.csr_array((data, scores.indices, scores.indptr), shape=scores.shape)
+    return replace(candidates, scores=matrix)
 
 
 def _matches(candidates: Candidates, solved: Assignment) -> tuple[MatchedPair, ...]:

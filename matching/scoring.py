@@ -304,6 +304,18 @@ class OutcomeModel:
         proba = self.model_.predict_proba(np.asarray(X, dtype=float))[:, 1]
         return np.asarray(proba, dtype=np.float32)
 
+    def score_pairs(
+        self, components: Mapping[str, npt.ArrayLike], review: npt.ArrayLike | None = None
+    ) -> FloatArray:
+        """The score of each pair as the fitted chance of completing the placement, times
+        REVIEW_FACTOR where ``review`` (what :func:`weighted_score` is for the weights)."""
+        features = np.column_stack([np.asarray(components[name], float) for name in COMPONENTS])
+        score = self.predict(features) if len(features) else np.zeros(0, dtype=np.float32)
+        if review is not None:
+            sure = ~np.asarray(review, dtype=bool)
+            score = np.where(sure, score, score * np.float32(REVIEW_FACTOR))
+        return np.clip(score, 0.0, 1.0).astype(np.float32)
+
 
 def _calibration(labels: npt.NDArray[np.int_], predicted: npt.NDArray[np.float64]) -> Calibration:
     rate = labels.mean()

@@ -31,7 +31,7 @@ from pathways import jobs
 from pathways.db import utcnow
 from pathways.models import Applicant, Job, Match, MatchingRun, Occupation, Placement, User, Vacancy
 from pathways.models.enums import PROGRAM_CODES, ApplicantStatus
-from pathways.services import caps, placements, programs, vacancy_facts
+from pathways.services import caps, outcomes, placements, programs, vacancy_facts
 from pathways.services.audit import Actor, record
 
 log = logging.getLogger("pathways.matching")
@@ -345,6 +345,8 @@ def execute(
     inputs = load_inputs(session, list(run.programs), as_of)
     vacancy_rows, vacancies = inputs.vacancy_rows, inputs.vacancies
     applicant_rows, people = inputs.people, inputs.applicants
+    # Recorded outcomes score the round once there are enough of them; the weights until then.
+    model, scoring_report = outcomes.fitted_model(session)
     # No transaction stays open while the round runs (SQLite: it would hold the write lock,
     # and pages could not follow the progress).
     session.commit()
@@ -366,6 +368,7 @@ def execute(
         groups=groups,
         floors=(floors or {}).get("shares") if floors else None,
         program_caps=inputs.program_caps,
+        outcome_model=model,
     )
     report(0.85, "writing")
     step = time.perf_counter()
@@ -381,6 +384,7 @@ def execute(
             slots_of=[v.slots for v in vacancies],
         )
     )
+    stats["scoring"] = scoring_report
     stats["timings"]["writing"] = round(time.perf_counter() - step, 3)
     stats["seconds"] = round(time.perf_counter() - clock, 3)
     run.stats = stats
@@ -404,6 +408,7 @@ def _write_matches(
         explanation = explain(
             m.components, m.score, lang=person.preferred_lang or "es", review=m.review
         )
+        explanation["scored_by"] = result.stats.get("scored_by", "weights")
         explanation["program"] = vacancy.program_code
         explanation["destination"] = vacancy.worksite_country
         rows.append(

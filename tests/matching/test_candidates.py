@@ -283,6 +283,35 @@ def test_an_outcome_model_is_used_only_with_enough_outcomes_and_reports_calibrat
     assert scoring.OutcomeModel().fit(features[:50], completed[:50].astype(int)) is None
 
 
+def test_a_fitted_model_scores_the_round_and_can_change_who_is_chosen() -> None:
+    """Outcomes where only returning workers completed: the model prefers the returning
+    worker whom the weights rank below a better occupational fit; the count is unchanged."""
+    rng = np.random.default_rng(5)
+    features = rng.random((400, len(scoring.COMPONENTS)))
+    returning_col = scoring.COMPONENTS.index("returning")
+    completed = (features[:, returning_col] > 0.5).astype(int)
+    model = scoring.OutcomeModel()
+    assert model.fit(features, completed) is not None
+    exact = person(jobs=(("9211", 36),))
+    returning = replace(person(jobs=(("6111", 12),)), returning=frozenset({"US-H2A"}))
+    slot = [job(slots=1)]
+    by_weights = run_round(
+        [exact, returning], slot, CATALOG, families=FAMILIES, objective="max_score"
+    )
+    by_model = run_round(
+        [exact, returning],
+        slot,
+        CATALOG,
+        families=FAMILIES,
+        objective="max_score",
+        outcome_model=model,
+    )
+    assert [m.applicant for m in by_weights.matches] == [0]
+    assert [m.applicant for m in by_model.matches] == [1]
+    assert (by_weights.stats["scored_by"], by_model.stats["scored_by"]) == ("weights", "outcomes")
+    assert by_model.matches[0].score > 0.5  # the fitted chance of completing
+
+
 def test_a_program_cap_limits_the_round_and_is_named_as_the_cause() -> None:
     people = [person(jobs=(("9214", 24),)) for _ in range(6)]
     landscaping = [job("US-H2B", "9214", slots=3), job("US-H2B", "9214", slots=3)]

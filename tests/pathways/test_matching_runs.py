@@ -183,3 +183,67 @@ def test_a_run_whose_worker_died_is_requeued_and_completes(client, auth_header, 
         assert session.get(MatchingRun, run["id"]).status == "done"
         matches = session.exec(select(Match).where(Match.run_id == run["id"])).all()
         assert len({m.applicant_id for m in matches}) == len(matches) > 0
+
+
+def test_recorded_outcomes_score_the_next_run_once_there_are_enough(
+    client, auth_header, engine, seeded, login_as
+):
+    """Weights until 200 placements have ended; then a calibrated model of completion scores
+    the round, and the run reports its calibration on the page and in the API."""
+    import numpy as np
+
+    from matching.scoring import COMPONENTS
+    from pathways.models import Applicant, Vacancy
+
+    officer = auth_header("officer")
+    first = client.post("/api/v1/matching/runs", json={}, headers=officer).get_json()
+    work(engine, seeded)
+    scoring = client.get(f"/api/v1/matching/runs/{first['id']}", headers=officer).get_json()[
+        "stats"
+    ]["scoring"]
+    assert (scoring["method"], scoring["outcomes"]) == ("weights", 0)
+
+    # 240 placements of that run ended: those whose match said "returning" completed.
+    rng = np.random.default_rng(7)
+    with Session(engine) as session:
+        people = session.exec(select(Applicant.id)).all()
+        jobs_ = session.exec(select(Vacancy)).all()
+        for i in range(240):
+            vacancy = jobs_[i % len(jobs_)]
+            parts = {name: float(rng.random()) for name in COMPONENTS}
+            placement = Placement(
+                applicant_id=people[i % len(people)],
+                vacancy_id=vacancy.id,
+                program_code=vacancy.program_code,
+                run_id=first["id"],
+                status="completed" if parts["returning"] > 0.5 else "withdrawn",
+            )
+            session.add(placement)
+            session.flush()
+            session.add(
+                Match(
+                    run_id=first["id"],
+                    applicant_id=placement.applicant_id,
+                    vacancy_id=vacancy.id,
+                    score=0.5,
+                    explanation={"components": [{"name": n, "value": v} for n, v in parts.items()]},
+                    placement_id=placement.id,
+                )
+            )
+        session.commit()
+
+    second = client.post("/api/v1/matching/runs", json={}, headers=officer).get_json()
+    work(engine, seeded)
+    stats = client.get(f"/api/v1/matching/runs/{second['id']}", headers=officer).get_json()["stats"]
+    assert stats["scored_by"] == "outcomes"
+    assert stats["scoring"]["method"] == "outcomes" and stats["scoring"]["outcomes"] == 240
+    assert stats["scoring"]["brier"] < stats["scoring"]["baseline_brier"]
+    with Session(engine) as session:
+        explanations = session.exec(
+            select(Match.explanation).where(Match.run_id == second["id"])
+        ).all()
+    assert explanations and all(e["scored_by"] == "outcomes" for e in explanations)
+    login_as("officer")
+    page = client.get(f"/matching/{second['id']}", headers={"Accept-Language": "es"})
+    html = page.get_data(as_text=True)
+    assert 'id="calibration"' in html and "240" in html
