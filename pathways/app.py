@@ -116,7 +116,9 @@ def _warm_caches(engine: Any) -> None:
     from pathways.services import occupations, programs
 
     try:
-        with Session(engine) as session:
+        # Reads only, so on SQLite a deferred transaction: BEGIN IMMEDIATE (db.py) would hold
+        # the write lock for the seconds the resolver takes to build, and block every writer.
+        with Session(engine.execution_options(sqlite_begin="BEGIN")) as session:
             programs.get_catalog(session)
             occupations.get_resolver(session)
     except Exception:  # noqa: BLE001 - a failed warm-up only means the first request builds

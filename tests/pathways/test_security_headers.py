@@ -67,3 +67,23 @@ def test_the_vacancy_export_neutralises_formulas() -> None:
     )
     text = write_template([vacancy]).decode("utf-8-sig")
     assert ",'=1+1," in text and ",'@evil," in text and ",3," in text
+
+
+def test_the_session_cookie_is_secure_httponly_and_samesite_in_production(
+    database_url, make_user
+) -> None:
+    from tests.conftest import PASSWORD, csrf_token
+
+    app = create_app(test_settings(database_url, env="production"))
+    user = make_user("officer")
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    signed_in = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed_in.status_code == 302
+    cookies = signed_in.headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("session="))
+    flags = {part.strip().split("=")[0].lower() for part in session_cookie.split(";")}
+    assert {"secure", "httponly", "samesite"} <= flags, session_cookie
+    assert "SameSite=Lax" in session_cookie
