@@ -7,6 +7,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,11 +69,12 @@ def _backends() -> list[Any]:
     return params
 
 
-@pytest.fixture(scope="session")
-def _postgres_database() -> Iterator[str]:
+@contextmanager
+def new_postgres_database(prefix: str = "pathways_test") -> Iterator[str]:
+    """A new, empty PostgreSQL database on PATHWAYS_TEST_POSTGRES_URL's server, dropped after."""
     assert POSTGRES_URL
     base = make_url(POSTGRES_URL)
-    name = f"pathways_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -86,6 +88,12 @@ def _postgres_database() -> Iterator[str]:
             )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_database() -> Iterator[str]:
+    with new_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=_backends())

@@ -3,10 +3,14 @@ becomes of its subject when the worker running it dies."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from pathways.db import utcnow
 from pathways.jobs import JobHandler, LostHandler, recover_lost
+from pathways.models import Job, MatchingRun, Scenario
 from pathways.services import imports, matching_runs, scenarios
 
 HANDLERS: dict[str, JobHandler] = {
@@ -14,10 +18,30 @@ HANDLERS: dict[str, JobHandler] = {
     matching_runs.JOB_KIND: matching_runs.run_queued_matching,
     scenarios.JOB_KIND: scenarios.run_queued_scenario,
 }
+
+
+def _round_lost(model: Any, key: str) -> LostHandler:
+    """For a matching run or a scenario (a status, a stage, a progress): nothing of the round
+    was committed; it waits for the next worker, or fails once the job has used its tries."""
+
+    def on_lost(session: Session, job: Job, retry: bool) -> None:
+        subject = session.get(model, job.payload.get(key))
+        if subject is None or subject.status not in ("queued", "running"):
+            return
+        if retry:
+            subject.status, subject.stage, subject.progress = "queued", "queued", 0.0
+        else:
+            subject.status, subject.stage, subject.finished_at = "failed", "failed", utcnow()
+            subject.error = job.error
+        session.add(subject)
+
+    return on_lost
+
+
 ON_LOST: dict[str, LostHandler] = {
     "vacancy_import": imports.on_job_lost,
-    matching_runs.JOB_KIND: matching_runs.on_job_lost,
-    scenarios.JOB_KIND: scenarios.on_job_lost,
+    matching_runs.JOB_KIND: _round_lost(MatchingRun, "run_id"),
+    scenarios.JOB_KIND: _round_lost(Scenario, "scenario_id"),
 }
 
 

@@ -643,17 +643,3 @@ def publish(
 
 def placement_of_match(session: Session, match: Match) -> Placement | None:
     return session.get(Placement, match.placement_id) if match.placement_id else None
-
-
-def on_job_lost(session: Session, job: Job, retry: bool) -> None:
-    """Its worker died: nothing of the round was committed; it waits for the next worker,
-    or fails once the job has used its attempts."""
-    subject = session.get(MatchingRun, job.payload.get("run_id"))
-    if subject is None or subject.status not in ("queued", "running"):
-        return
-    if retry:
-        subject.status, subject.stage, subject.progress = "queued", "queued", 0.0
-    else:
-        subject.status, subject.stage, subject.finished_at = "failed", "failed", utcnow()
-        subject.error = job.error
-    session.add(subject)

@@ -322,17 +322,3 @@ def run_queued_scenario(session: Session, job: Job, progress: Any, settings: Any
         session.commit()
         raise
     log.info("scenario %s done", scenario_id)
-
-
-def on_job_lost(session: Session, job: Job, retry: bool) -> None:
-    """Its worker died: nothing of the round was committed; it waits for the next worker,
-    or fails once the job has used its attempts."""
-    subject = session.get(Scenario, job.payload.get("scenario_id"))
-    if subject is None or subject.status not in ("queued", "running"):
-        return
-    if retry:
-        subject.status, subject.stage, subject.progress = "queued", "queued", 0.0
-    else:
-        subject.status, subject.stage, subject.finished_at = "failed", "failed", utcnow()
-        subject.error = job.error
-    session.add(subject)

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,48 @@ def tool(name: str) -> str:
     if not found:
         raise FileNotFoundError(f"{name} not found next to {sys.executable} nor on PATH")
     return found
+
+
+def postgres_url() -> str:
+    """The server a PostgreSQL benchmark creates its database on."""
+    return (
+        os.environ.get("PATHWAYS_BENCH_POSTGRES_URL")
+        or os.environ.get("PATHWAYS_TEST_POSTGRES_URL")
+        or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+
+
+@contextlib.contextmanager
+def postgres_database(script: str, *, keep: bool = False) -> Iterator[str]:
+    """A database of the benchmark's own on :func:`postgres_url`'s server (its SQLAlchemy URL),
+    dropped afterwards unless ``keep``; exit 2 when the server is not there."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(postgres_url())
+    name = f"pathways_{script}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any driver error: PostgreSQL is not there
+        die(script, f"cannot create a database on {base.render_as_string()}: {exc}")
+    url = base.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        if keep:
+            print(f"(kept the database: {base.set(database=name).render_as_string()})")
+        else:
+            with admin.connect() as conn:
+                conn.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = :n"), {"n": name},
+                )  # fmt: skip
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
 
 
 def free_port() -> int:

@@ -32,12 +32,11 @@ import re
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import REPO, Harness, die, request  # noqa: E402
+from _harness import REPO, Harness, die, postgres_database, request  # noqa: E402
 
 NAME = "bench_load"
 TARGET_P95_MS = 100.0
@@ -147,16 +146,6 @@ def lua_list(values: list[str]) -> str:
     return "{" + ", ".join(json.dumps(v) for v in values) + "}"
 
 
-def postgres_url() -> str:
-    import os
-
-    return (
-        os.environ.get("PATHWAYS_BENCH_POSTGRES_URL")
-        or os.environ.get("PATHWAYS_TEST_POSTGRES_URL")
-        or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    )
-
-
 def published_placements(url: str) -> list[int]:
     from sqlalchemy import create_engine, text
 
@@ -204,75 +193,54 @@ def main() -> int:
     if not wrk:
         die(NAME, "wrk is not on PATH (Debian: apt-get install -y wrk)")
 
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = make_url(postgres_url())
-    name = f"pathways_bench_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any driver error: PostgreSQL is not there
-        die(NAME, f"cannot create a database on {base.render_as_string()}: {exc}")
-    url = base.set(database=name).render_as_string(hide_password=False)
     threads = 2
-    try:
-        with Harness(NAME) as h:
-            h.env.update(PATHWAYS_DATABASE_URL=url, PYTHONPATH=str(REPO))
-            h.prepare_db()
-            h.cli("seed-demo", "--applicants", str(args.applicants), "--vacancies",
-                  str(args.vacancies), "--seed", "31")  # fmt: skip
-            h.cli("create-user", "--email", EMAIL, "--role", "officer", "--password",
-                  "load-password-123")  # fmt: skip
-            h.cli("match", "--now", "--publish", timeout=900)
-            token = h.cli("issue-token", "--email", EMAIL).strip().splitlines()[-1].strip()
-            ids = published_placements(url)[: args.placements]
-            if len(ids) < 50:
-                die(NAME, f"only {len(ids)} placements to move: seed more applicants", code=1)
-            port = h.gunicorn("app", "wsgi:app", workers=args.workers)
-            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            for _ in range(10 * args.workers):  # every worker builds its caches
-                for profile in PROFILES:
-                    status, raw = request(port, "POST", "/api/v1/eligibility",
-                                          json.dumps(profile).encode(), headers)  # fmt: skip
-                    if status != 200:
-                        die(NAME, f"eligibility answered {status}: {raw[:300]!r}", code=1)
-                for path in LISTINGS:
-                    status, raw = request(port, "GET", path, headers=headers)
-                    if status != 200:
-                        die(NAME, f"{path} answered {status}: {raw[:300]!r}", code=1)
-            script = (
-                LUA.replace("__TOKEN__", token)
-                .replace("__PROFILES__", lua_list([json.dumps(p) for p in PROFILES]))
-                .replace("__LISTINGS__", lua_list(LISTINGS))
-                .replace("__PLACEMENTS__", "{" + ", ".join(map(str, ids)) + "}")
-                .replace("__STEPS__", lua_list(list(STEPS)))
-                .replace("__THREADS__", str(threads))
-            )
-            lua = h.tmp / "mix.lua"
-            lua.write_text(script)
-            proc = subprocess.run(
-                [wrk, "-t", str(threads), "-c", str(args.connections), "-d",
-                 f"{args.duration}s", "--timeout", "10s", "-s", str(lua),
-                 f"http://127.0.0.1:{port}"],
-                capture_output=True, text=True, timeout=args.duration + 120,
-            )  # fmt: skip
-            line = re.search(r"^BENCH (.*)$", proc.stdout, re.M)
-            if proc.returncode != 0 or not line:
-                die(NAME, f"wrk failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", 1)
-            assert line is not None
-            stats = {k: int(v) for k, v in (kv.split("=") for kv in line.group(1).split())}
-            after = states(url, ids)
-            server_log = h.log_tail("app", 1500)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with postgres_database(NAME) as url, Harness(NAME) as h:
+        h.env.update(PATHWAYS_DATABASE_URL=url, PYTHONPATH=str(REPO))
+        h.prepare_db()
+        h.cli("seed-demo", "--applicants", str(args.applicants), "--vacancies",
+              str(args.vacancies), "--seed", "31")  # fmt: skip
+        h.cli("create-user", "--email", EMAIL, "--role", "officer", "--password",
+              "load-password-123")  # fmt: skip
+        h.cli("match", "--now", "--publish", timeout=900)
+        token = h.cli("issue-token", "--email", EMAIL).strip().splitlines()[-1].strip()
+        ids = published_placements(url)[: args.placements]
+        if len(ids) < 50:
+            die(NAME, f"only {len(ids)} placements to move: seed more applicants", code=1)
+        port = h.gunicorn("app", "wsgi:app", workers=args.workers)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        for _ in range(10 * args.workers):  # every worker builds its caches
+            for profile in PROFILES:
+                status, raw = request(port, "POST", "/api/v1/eligibility",
+                                      json.dumps(profile).encode(), headers)  # fmt: skip
+                if status != 200:
+                    die(NAME, f"eligibility answered {status}: {raw[:300]!r}", code=1)
+            for path in LISTINGS:
+                status, raw = request(port, "GET", path, headers=headers)
+                if status != 200:
+                    die(NAME, f"{path} answered {status}: {raw[:300]!r}", code=1)
+        script = (
+            LUA.replace("__TOKEN__", token)
+            .replace("__PROFILES__", lua_list([json.dumps(p) for p in PROFILES]))
+            .replace("__LISTINGS__", lua_list(LISTINGS))
+            .replace("__PLACEMENTS__", "{" + ", ".join(map(str, ids)) + "}")
+            .replace("__STEPS__", lua_list(list(STEPS)))
+            .replace("__THREADS__", str(threads))
+        )
+        lua = h.tmp / "mix.lua"
+        lua.write_text(script)
+        proc = subprocess.run(
+            [wrk, "-t", str(threads), "-c", str(args.connections), "-d",
+             f"{args.duration}s", "--timeout", "10s", "-s", str(lua),
+             f"http://127.0.0.1:{port}"],
+            capture_output=True, text=True, timeout=args.duration + 120,
+        )  # fmt: skip
+        line = re.search(r"^BENCH (.*)$", proc.stdout, re.M)
+        if proc.returncode != 0 or not line:
+            die(NAME, f"wrk failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", 1)
+        assert line is not None
+        stats = {k: int(v) for k, v in (kv.split("=") for kv in line.group(1).split())}
+        after = states(url, ids)
+        server_log = h.log_tail("app", 1500)
 
     seconds = stats["duration_us"] / 1e6
     errors = sum(stats[k] for k in ("non2xx", "connect", "read", "write", "timeout"))

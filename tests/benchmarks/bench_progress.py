@@ -40,14 +40,13 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from _harness import REPO, Harness, die, request  # noqa: E402
+from _harness import REPO, Harness, die, postgres_database, request  # noqa: E402
 
 NAME = "bench_progress"
 TARGET_MS = 200.0
@@ -59,14 +58,6 @@ OFFSETS = (-40, -30, -25, -15, 0, 10, 150)
 PROGRAMS = ("US-H2A", "US-H2B", "CA-TFWP-AG", "CA-SAWP", "CA-TFWP-LOW", "CA-TFWP-HIGH",
             "MX-TVTF", "MX-RT-WORK")  # fmt: skip
 PROGRAM_WEIGHTS = (0.45, 0.25, 0.06, 0.04, 0.06, 0.02, 0.08, 0.04)
-
-
-def postgres_url() -> str:
-    return (
-        os.environ.get("PATHWAYS_BENCH_POSTGRES_URL")
-        or os.environ.get("PATHWAYS_TEST_POSTGRES_URL")
-        or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    )
 
 
 def window_start(today: date) -> date:
@@ -242,23 +233,13 @@ def main() -> int:
     parser.add_argument("--keep-db", action="store_true", help="keep the database (prints it)")
     args = parser.parse_args()
 
-    from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    base = make_url(postgres_url())
-    name = f"pathways_bench_progress_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any driver error: PostgreSQL is not there
-        die(NAME, f"cannot create a database on {base.render_as_string()}: {exc}")
-    url = base.set(database=name).render_as_string(hide_password=False)
-    libpq = base.set(database=name, drivername="postgresql").render_as_string(hide_password=False)
     today = date.today()
     start = window_start(today)
     end = start.replace(year=start.year + 2) - timedelta(days=1)
-    try:
+    with postgres_database(NAME, keep=args.keep_db) as url:
+        libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         with Harness(NAME) as h:
             # PYTHONPATH: this checkout's code, whichever checkout the venv was installed from.
             h.env.update(PATHWAYS_DATABASE_URL=url, PATHWAYS_TARGET_START=start.isoformat(),
@@ -296,15 +277,6 @@ def main() -> int:
                 if status != 200:
                     die(NAME, f"GET /api/v1/progress answered {status}", code=1)
             counting_ms, forecast_ms = breakdown(url, start, end)
-    finally:
-        if args.keep_db:
-            print(f"(kept the database: {base.set(database=name).render_as_string()})")
-        else:
-            with admin.connect() as conn:
-                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                  "WHERE datname = :n"), {"n": name})  # fmt: skip
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
 
     times.sort()
     median = statistics.median(times)

@@ -1,3 +1,25 @@
 """Fixtures shared by the application's tests (the global ones are in tests/conftest.py)."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
 from tests.pathways.placement_rows import set_caps  # noqa: F401  (a fixture)
+
+
+def seed_demo(app: Any, engine: Any, **sizes: Any) -> Any:
+    """The product's demo data (``applicants``, ``vacancies``, ``seed``, ``history``) in the
+    test database, through the same service as ``pathways seed-demo``; returns the settings."""
+    from pathways.services import demo, occupations
+
+    settings = app.extensions["pathways_settings"]
+    with Session(engine) as session:
+        demo.seed_demo(
+            session,
+            data_dir=settings.data_dir,
+            resolver=occupations.get_resolver(session),
+            **sizes,
+        )
+    return settings

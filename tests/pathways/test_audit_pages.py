@@ -23,7 +23,6 @@ def test_an_admin_reads_who_changed_what_and_filters_it(client, login_as, sessio
     assert client.get("/audit/?action=nonsense&page=0").status_code == 200
 
 
-
 def test_the_audit_log_is_in_the_menu_of_officers_and_admins_only(client, login_as) -> None:
     from tests.pathways.test_navigation import menu
 

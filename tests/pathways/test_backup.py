@@ -6,24 +6,24 @@ from __future__ import annotations
 import gzip
 import io
 import subprocess
-import uuid
 from collections.abc import Iterator
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from pathways import jobs, migrate
 from pathways.db import make_engine
 from pathways.models import DuplicateFlag, ImportBatch, Scenario
-from pathways.services import accounts, backup, demo, matching_runs, occupations
+from pathways.services import accounts, backup, matching_runs
 from pathways.services.audit import Actor
 from pathways.services.job_handlers import HANDLERS
-from tests.conftest import POSTGRES_URL, ROOT
+from tests.conftest import POSTGRES_URL, ROOT, new_postgres_database
+from tests.pathways.conftest import seed_demo
 from tests.pathways.test_scale_out import BIN, _env
 
 pytestmark = pytest.mark.slow
@@ -47,30 +47,14 @@ def other_database(database_url: str, tmp_path: Path) -> Iterator[str]:
     if database_url.startswith("sqlite"):
         if not POSTGRES_URL:
             pytest.skip("PATHWAYS_TEST_POSTGRES_URL not set: the SQLite→PostgreSQL copy needs it")
-        base = make_url(POSTGRES_URL)
-        name = f"pathways_dump_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = base.set(database=name).render_as_string(hide_password=False)
+        made = new_postgres_database("pathways_dump")
     else:
-        admin, name, url = None, "", f"sqlite:///{tmp_path / 'copy.sqlite'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
-    try:
+        made = nullcontext(f"sqlite:///{tmp_path / 'copy.sqlite'}")
+    with made as url:
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        engine.dispose()
         yield url
-    finally:
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-                    ),
-                    {"n": name},
-                )
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            admin.dispose()
 
 
 @pytest.fixture
@@ -78,17 +62,7 @@ def full_state(app: Any, engine: Any, make_user: Any) -> None:
     """Something in every table: demo people, vacancies and their placement history, a
     finished matching run, a token, a flagged duplicate, an import with its file, a scenario
     with its binary baseline."""
-    settings = app.extensions["pathways_settings"]
-    with Session(engine) as session:
-        demo.seed_demo(
-            session,
-            applicants=300,
-            vacancies=60,
-            seed=5,
-            data_dir=settings.data_dir,
-            resolver=occupations.get_resolver(session),
-            history=True,
-        )
+    settings = seed_demo(app, engine, applicants=300, vacancies=60, seed=5, history=True)
     officer = make_user("officer")
     with Session(engine, expire_on_commit=False) as session:
         accounts.issue_token(session, officer, actor=Actor.system("test"))

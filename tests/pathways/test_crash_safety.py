@@ -29,6 +29,7 @@ from pathways import jobs
 from pathways.models import ImportBatch, Job, Match, MatchingRun, Vacancy
 from pathways.services import imports
 from tests.conftest import ROOT
+from tests.pathways.conftest import seed_demo
 from tests.pathways.test_scale_out import BIN, _env, _start_host
 
 pytestmark = pytest.mark.slow
@@ -122,17 +123,7 @@ def _kill_while_writing(
 
 @pytest.fixture
 def seeded_demo(app: Any, engine: Any) -> None:
-    from pathways.services import demo, occupations
-
-    with Session(engine) as fresh:
-        demo.seed_demo(
-            fresh,
-            applicants=3000,
-            vacancies=200,
-            seed=7,
-            data_dir=app.extensions["pathways_settings"].data_dir,
-            resolver=occupations.get_resolver(fresh),
-        )
+    seed_demo(app, engine, applicants=3000, vacancies=200, seed=7)
 
 
 def test_a_worker_killed_during_a_matching_run_leaves_no_matches_and_the_run_completes(

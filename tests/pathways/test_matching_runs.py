@@ -8,23 +8,14 @@ from sqlmodel import Session, select
 
 from pathways import jobs
 from pathways.models import Job, Match, MatchingRun, Placement
-from pathways.services import demo, matching_runs, occupations
+from pathways.services import matching_runs
 from pathways.services.job_handlers import HANDLERS
+from tests.pathways.conftest import seed_demo
 
 
 @pytest.fixture
 def seeded(app, engine):
-    settings = app.extensions["pathways_settings"]
-    with Session(engine) as session:
-        demo.seed_demo(
-            session,
-            applicants=400,
-            vacancies=60,
-            seed=11,
-            data_dir=settings.data_dir,
-            resolver=occupations.get_resolver(session),
-        )
-    return settings
+    return seed_demo(app, engine, applicants=400, vacancies=60, seed=11)
 
 
 def work(engine, settings) -> int:
