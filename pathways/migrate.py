@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -20,7 +21,16 @@ def alembic_config(script_location: Path = MIGRATIONS_DIR) -> Config:
 
 
 def head_revision(script_location: Path = MIGRATIONS_DIR) -> str | None:
+    if script_location == MIGRATIONS_DIR:
+        return _shipped_head()
     return ScriptDirectory.from_config(alembic_config(script_location)).get_current_head()
+
+
+@cache
+def _shipped_head() -> str | None:
+    # The installed migration scripts do not change while the process runs; reading them is
+    # most of what a start-up's schema check costs.
+    return ScriptDirectory.from_config(alembic_config(MIGRATIONS_DIR)).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:

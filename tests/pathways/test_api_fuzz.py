@@ -44,8 +44,8 @@ SEED = 20261128
 MAX_EXAMPLES = 25  # per operation and generation mode (positive, negative)
 ANONYMOUS_PROTECTED_EXAMPLES = 5  # without a token a protected operation answers 401 up front
 # Who calls: (role, country) for auth_header, None without a token. The admin reaches every
-# handler; an officer and a destination ministry go through their own guards and scopes (403,
-# 404 for what is not theirs) with a smaller budget each.
+# handler, on both databases; an officer and a destination ministry go through their own
+# guards and scopes (403, 404 for what is not theirs) with a smaller budget each, on SQLite.
 CALLERS: dict[str, tuple[str, ...] | None] = {
     "admin": ("admin",),
     "officer": ("officer",),
@@ -274,6 +274,8 @@ def test_fuzz_operation(
     label: str,
     caller: str,
 ) -> None:
+    if caller in EXAMPLES and "postgres" in database_url:
+        pytest.skip("officer and ministry guards are the same code on both databases: SQLite")
     role = CALLERS[caller]
     authenticated = role is not None
     headers = auth_header(*role) if role is not None else None

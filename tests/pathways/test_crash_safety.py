@@ -33,7 +33,7 @@ from tests.pathways.conftest import seed_demo
 from tests.pathways.test_scale_out import BIN, _env, _start_host
 
 pytestmark = pytest.mark.slow
-ROWS = 6000  # a file that takes the importer a few seconds: time to kill it
+ROWS = 3000  # a file that takes the importer a second or two: time to kill it
 
 
 def _big_csv() -> bytes:
@@ -123,7 +123,7 @@ def _kill_while_writing(
 
 @pytest.fixture
 def seeded_demo(app: Any, engine: Any) -> None:
-    seed_demo(app, engine, applicants=3000, vacancies=200, seed=7)
+    seed_demo(app, engine, applicants=1500, vacancies=120, seed=7)
 
 
 def test_a_worker_killed_during_a_matching_run_leaves_no_matches_and_the_run_completes(
