@@ -146,9 +146,14 @@ def app(database_url: str) -> Iterator[Any]:
     other settings builds its own with ``create_app(test_settings(url, ...))``."""
     from pathways import create_app
 
+    from pathways.extensions import limiter
+
     application = _APPS.get(database_url)
     if application is None:
         application = _APPS[database_url] = create_app(test_settings(database_url))
+    # The limiter is one object for the process: a test that built an app with limits on
+    # left it on, with its counts; this app has them off.
+    limiter.enabled = application.config["RATELIMIT_ENABLED"]
     yield application
     _empty_tables(application.extensions["pathways_engine"])
 

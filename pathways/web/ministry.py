@@ -30,10 +30,6 @@ bp = Blueprint("ministry", __name__, url_prefix="/ministry")
 INLINE_IMPORT_BYTES = 512 * 1024
 
 
-def INTERRUPTED_TEXT() -> str:  # noqa: N802 - reads as the constant it stands for
-    return _("The service stopped during the import and nothing was saved. Upload the file again.")
-
-
 PER_PAGE = 25
 
 
@@ -237,25 +233,31 @@ def _batch(batch_id: int, user: User) -> ImportBatch:
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
         abort(404)
-    if imports.fail_interrupted(session, batch):  # its web process died: say so, not "importing"
-        session.commit()
     if (
         user.role == "ministry"
         and batch.uploaded_by_id != user.id
         and batch.country != user.country
     ):
         abort(403)
+    if imports.fail_interrupted(session, batch):  # its web process died: say so, not "importing"
+        session.commit()
     return batch
+
+
+def _error_text(batch: ImportBatch) -> str | None:
+    """The batch's error for its reader: an interrupted import in the page's language."""
+    if batch.error == imports.INTERRUPTED:
+        return _(
+            "The service stopped during the import and nothing was saved. Upload the file again."
+        )
+    return batch.error
 
 
 @bp.get("/imports/<int:batch_id>")
 @role_required("ministry", "admin")
 def import_status(batch_id: int):  # type: ignore[no-untyped-def]
-    return render_template(
-        "ministry/import_status.html",
-        batch=_batch(batch_id, _user()),
-        interrupted=imports.INTERRUPTED,
-    )
+    batch = _batch(batch_id, _user())
+    return render_template("ministry/import_status.html", batch=batch, error=_error_text(batch))
 
 
 @bp.get("/imports/<int:batch_id>.json")
@@ -270,5 +272,5 @@ def import_progress(batch_id: int):  # type: ignore[no-untyped-def]
         updated=batch.updated,
         unchanged=batch.unchanged,
         rejected=len(batch.rejected or []),
-        error=INTERRUPTED_TEXT() if batch.error == imports.INTERRUPTED else batch.error,
+        error=_error_text(batch),
     )
