@@ -145,7 +145,6 @@ def app(database_url: str) -> Iterator[Any]:
     costs a tenth of a second, times every test), emptied after each test. A test that needs
     other settings builds its own with ``create_app(test_settings(url, ...))``."""
     from pathways import create_app
-
     from pathways.extensions import limiter
 
     application = _APPS.get(database_url)
