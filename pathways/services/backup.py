@@ -252,11 +252,13 @@ def _advance_sequences(conn: Connection, loaded: list[Table]) -> None:
     for table in loaded:
         if "id" not in table.columns or not table.columns["id"].primary_key:
             continue
+        quoted = f'"{table.name}"'
         conn.execute(
             text(
                 "SELECT setval(pg_get_serial_sequence(:t, 'id'), COALESCE(MAX(id), 1), "
-                "MAX(id) IS NOT NULL) FROM " + f'"{table.name}"'
-            ).bindparams(t=f'"{table.name}"'),
+                f"MAX(id) IS NOT NULL) FROM {quoted}"
+            ),
+            {"t": quoted},
         )
 
 

@@ -11,9 +11,10 @@ from typing import Any
 from sqlmodel import Session
 
 from pathways.models import Applicant, DuplicateFlag, ImportBatch, User
-from pathways.services import accounts, matching_runs, placements
+from pathways.services import accounts, placements
 from pathways.services.audit import Actor
 from tests.conftest import PASSWORD, csrf_token
+from tests.pathways.conftest import queue_matching_run
 from tests.pathways.placement_rows import vacancy
 
 #: Planted in the person's name, phone and document: it must reach only those entitled to it.
@@ -76,14 +77,7 @@ def build(session: Session, make_user: Any) -> World:
     job = vacancy(session, positions=3, start_date=date.today() + timedelta(days=90))
     officer = world.users["officer"]
     placement = placements.create(session, person.id, job, user=officer, actor=Actor.system("t"))
-    run = matching_runs.start_run(
-        session,
-        program_codes=[],
-        objective="max_pathways",
-        options={},
-        user=officer,
-        actor=Actor.system("t"),
-    )
+    run = queue_matching_run(session, officer, "t")
     issued = accounts.issue_token(session, officer, actor=Actor.system("t"))
     world.ids = {
         "applicant_id": person.id,

@@ -23,3 +23,18 @@ def seed_demo(app: Any, engine: Any, **sizes: Any) -> Any:
             **sizes,
         )
     return settings
+
+
+def queue_matching_run(session: Session, user: Any, label: str = "test") -> Any:
+    """A matching run over every program, queued by `user` as the officer page queues one."""
+    from pathways.services import matching_runs
+    from pathways.services.audit import Actor
+
+    return matching_runs.start_run(
+        session,
+        program_codes=[],
+        objective="max_pathways",
+        options={},
+        user=user,
+        actor=Actor.system(label),
+    )

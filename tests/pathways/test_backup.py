@@ -19,11 +19,11 @@ from sqlmodel import Session
 from pathways import jobs, migrate
 from pathways.db import make_engine
 from pathways.models import DuplicateFlag, ImportBatch, Scenario
-from pathways.services import accounts, backup, matching_runs
+from pathways.services import accounts, backup
 from pathways.services.audit import Actor
 from pathways.services.job_handlers import HANDLERS
 from tests.conftest import POSTGRES_URL, ROOT, new_postgres_database
-from tests.pathways.conftest import seed_demo
+from tests.pathways.conftest import queue_matching_run, seed_demo
 from tests.pathways.test_scale_out import BIN, _env
 
 pytestmark = pytest.mark.slow
@@ -66,14 +66,7 @@ def full_state(app: Any, engine: Any, make_user: Any) -> None:
     officer = make_user("officer")
     with Session(engine, expire_on_commit=False) as session:
         accounts.issue_token(session, officer, actor=Actor.system("test"))
-        matching_runs.start_run(
-            session,
-            program_codes=[],
-            objective="max_pathways",
-            options={},
-            user=officer,
-            actor=Actor.system("test"),
-        )
+        queue_matching_run(session, officer)
     jobs.run_worker(engine, HANDLERS, once=True, poll_seconds=0, settings=settings)
     with Session(engine) as session:
         first, second = session.exec(text("SELECT id FROM applicant ORDER BY id LIMIT 2")).all()

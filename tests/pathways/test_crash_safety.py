@@ -29,7 +29,7 @@ from pathways import jobs
 from pathways.models import ImportBatch, Job, Match, MatchingRun, Vacancy
 from pathways.services import imports
 from tests.conftest import ROOT
-from tests.pathways.conftest import seed_demo
+from tests.pathways.conftest import queue_matching_run, seed_demo
 from tests.pathways.test_scale_out import BIN, _env, _start_host
 
 pytestmark = pytest.mark.slow
@@ -129,18 +129,7 @@ def seeded_demo(app: Any, engine: Any) -> None:
 def test_a_worker_killed_during_a_matching_run_leaves_no_matches_and_the_run_completes(
     database_url, app, engine, session, make_user, seeded_demo
 ) -> None:
-    officer = make_user("officer")
-    from pathways.services import matching_runs
-    from pathways.services.audit import Actor
-
-    run = matching_runs.start_run(
-        session,
-        program_codes=[],
-        objective="max_pathways",
-        options={},
-        user=officer,
-        actor=Actor.system("test"),
-    )
+    run = queue_matching_run(session, make_user("officer"))
     run_id = run.id
     worker = _spawn(database_url, "worker", "--poll", "0.1")
 
@@ -256,18 +245,9 @@ def _dead_holder() -> str:
 
 
 def test_a_job_whose_worker_died_too_often_fails_with_its_run(engine, session, make_user) -> None:
-    from pathways.services import matching_runs
-    from pathways.services.audit import Actor
     from pathways.services.job_handlers import recover_interrupted
 
-    run = matching_runs.start_run(
-        session,
-        program_codes=[],
-        objective="max_pathways",
-        options={},
-        user=make_user("officer"),
-        actor=Actor.system("test"),
-    )
+    run = queue_matching_run(session, make_user("officer"))
     job = session.exec(select(Job)).one()
     job.status, job.attempts, job.claimed_by = "running", jobs.MAX_ATTEMPTS, _dead_holder()
     run.status, run.stage = "running", "matching"

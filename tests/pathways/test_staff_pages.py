@@ -14,6 +14,7 @@ from pathways import jobs
 from pathways.models import Applicant, DuplicateFlag, MatchingRun, Placement
 from pathways.services.job_handlers import HANDLERS
 from tests.conftest import ROOT, csrf_token
+from tests.pathways.conftest import queue_matching_run, seed_demo
 
 TEMPLATE = (ROOT / "data" / "templates" / "applicants.csv").read_bytes()
 PERSON = {
@@ -253,22 +254,11 @@ def test_the_same_person_twice_is_resolved_as_same(client, login_as, session) ->
 
 
 @pytest.fixture
-def demo(app, session) -> Any:
+def demo(app, engine) -> Any:
     """Seeded demo data: a few hundred applicants and dozens of vacancies of every program."""
-    from pathways.services import demo as demo_service
-    from pathways.services import occupations
-
-    settings = app.extensions["pathways_settings"]
 
     def seed(applicants: int = 300, vacancies: int = 40) -> None:
-        demo_service.seed_demo(
-            session,
-            applicants=applicants,
-            vacancies=vacancies,
-            seed=11,
-            data_dir=settings.data_dir,
-            resolver=occupations.get_resolver(session),
-        )
+        seed_demo(app, engine, applicants=applicants, vacancies=vacancies, seed=11)
 
     return seed
 
@@ -388,14 +378,7 @@ def test_a_destination_ministry_sees_anonymised_candidates(
 
     demo(applicants=150, vacancies=30)
     officer = make_user("officer")
-    run = matching_runs.start_run(
-        session,
-        program_codes=[],
-        objective="max_pathways",
-        options={},
-        user=officer,
-        actor=Actor.system("test"),
-    )
+    run = queue_matching_run(session, officer)
     run_worker(app)
     session.refresh(run)
     assert run.status == "done", run.error
